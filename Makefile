@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-backports: out-of-tree VFIO for distro kernels 5.10 .. 7.2.
+#
+#   make [KVER=...|KDIR=...]   build the modules for a kernel (default: running)
+#   make matrix                build against Debian's 5.10, 6.1, 6.12 and 7.2
+#   make check                 static checks, the matrix, guest tests on all four
+#   make demo                  boot a Debian kernel with the bundle and show it
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VERSION := $(shell cat $(TOP)/VERSION)
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+COMPAT_OUT := $(TOP)/compat/generated/$(or $(KREL),unknown)
+
+KBUILD_ARGS := -C $(KDIR) M=$(TOP) VFIO_BP_ROOT=$(TOP) \
+	  VFIO_BP_COMPAT=$(COMPAT_OUT) VFIO_BP_VERSION=$(VERSION)
+
+all: modules
+
+compat:
+	@test -d $(KDIR) || { echo "vfio-backports: no kernel build tree at $(KDIR); install the headers of kernel $(KVER) or pass KDIR=" >&2; exit 1; }
+	@bash $(TOP)/compat/configure $(KDIR) $(COMPAT_OUT)
+
+modules: compat
+	$(MAKE) $(KBUILD_ARGS) modules
+
+modules_install: modules
+	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates/vfio-backports modules_install
+
+clean:
+	@if [ -d $(KDIR) ]; then $(MAKE) $(KBUILD_ARGS) clean; fi
+	rm -rf $(TOP)/compat/generated
+
+distclean: clean
+	rm -rf $(TOP)/build
+
+version:
+	@echo $(VERSION)
+
+matrix:
+	@bash $(TOP)/scripts/matrix $(KERNELS)
+
+guest-tests:
+	@$(MAKE) -s -C $(TOP)/tests/guest
+
+check:
+	@bash $(TOP)/scripts/check
+
+demo:
+	@bash $(TOP)/scripts/demo
+
+.PHONY: all compat modules modules_install clean distclean version matrix \
+	guest-tests check demo
