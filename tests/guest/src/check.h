@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* __printf() is the kernel's spelling; tests/guest/Makefile defines it. */
 static int check_failures;
 static const char *check_prefix = "";
 
@@ -21,7 +22,7 @@ static inline void check_set_prefix(const char *prefix)
 	check_prefix = prefix;
 }
 
-__attribute__((format(printf, 3, 4)))
+__printf(3, 4)
 static inline bool check(bool ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
@@ -40,7 +41,7 @@ static inline bool check(bool ok, const char *name, const char *fmt, ...)
 	return ok;
 }
 
-__attribute__((format(printf, 2, 3)))
+__printf(2, 3)
 static inline void not_applicable(const char *name, const char *fmt, ...)
 {
 	va_list ap;

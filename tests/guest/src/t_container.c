@@ -24,7 +24,7 @@
 /* A command number no VFIO release has used. */
 #define VFIO_UNUSED_IOCTL	_IO(VFIO_TYPE, VFIO_BASE + 60)
 
-static void node(void)
+static void container_node(void)
 {
 	struct stat st;
 
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		check_set_prefix(argv[1]);
 
-	node();
+	container_node();
 
 	fd = open(CONTAINER, O_RDWR | O_CLOEXEC);
 	if (!check(fd >= 0, "container-open", "open %s: %s", CONTAINER,
