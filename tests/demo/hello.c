@@ -12,6 +12,8 @@
 
 #include <linux/vfio.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct {
 	int id;
 	const char *name;
@@ -35,7 +37,7 @@ int main(void)
 	printf("open(\"/dev/vfio/vfio\")            = fd %d\n", fd);
 	printf("ioctl(VFIO_GET_API_VERSION)       = %d\n",
 	       ioctl(fd, VFIO_GET_API_VERSION));
-	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(extensions); i++)
 		printf("ioctl(VFIO_CHECK_EXTENSION, %-18s) = %d\n",
 		       extensions[i].name,
 		       ioctl(fd, VFIO_CHECK_EXTENSION, extensions[i].id));
