@@ -33,4 +33,8 @@ typedef const struct device vfio_compat_devnode_dev;
 typedef struct device vfio_compat_devnode_dev;
 #endif
 
+/* Per-area shims, owned by the code that uses them. */
+#include "compat_iommu.h"
+#include "compat_pci.h"
+
 #endif /* VFIO_BACKPORTS_COMPAT_H */

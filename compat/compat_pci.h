@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shims for the pci side (see compat/compat.h for the rules). Included by
+ * compat.h; do not include directly.
+ */
+#ifndef VFIO_BACKPORTS_COMPAT_PCI_H
+#define VFIO_BACKPORTS_COMPAT_PCI_H
+
+#endif
