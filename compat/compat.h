@@ -8,6 +8,8 @@
 #define VFIO_BACKPORTS_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/eventfd.h>
+#include <linux/iommu.h>
 
 #include "kernel_features.h"
 #include "kernel_range.h"
@@ -32,6 +34,56 @@ typedef const struct device vfio_compat_devnode_dev;
 #else
 typedef struct device vfio_compat_devnode_dev;
 #endif
+
+/*
+ * Consume an eventfd's count from its wakeup callback (wait queue lock
+ * held). Kernels before v6.6 cannot: the count then grows unread, which is
+ * harmless because every signal still wakes the callback.
+ */
+static inline void vfio_compat_eventfd_consume(struct eventfd_ctx *ctx)
+{
+#ifdef HAVE_EVENTFD_CTX_DO_READ
+	__u64 cnt;
+
+	eventfd_ctx_do_read(ctx, &cnt);
+#endif
+}
+
+/*
+ * Claim a group's DMA for user space. Kernels with ownership tracking
+ * (v5.19) refuse while a DMA-using driver is bound; on older ones the core
+ * walks the group with @blocks, which returns nonzero for such a device.
+ */
+static inline int
+vfio_compat_group_claim_dma_owner(struct iommu_group *group, void *owner,
+				  int (*blocks)(struct device *, void *),
+				  void *data)
+{
+#ifdef HAVE_GROUP_DMA_OWNER
+	return iommu_group_claim_dma_owner(group, owner);
+#else
+	return iommu_group_for_each_dev(group, data, blocks) ? -EPERM : 0;
+#endif
+}
+
+static inline void vfio_compat_group_release_dma_owner(struct iommu_group *group)
+{
+#ifdef HAVE_GROUP_DMA_OWNER
+	iommu_group_release_dma_owner(group);
+#endif
+}
+
+/* Could user space claim the group now? */
+static inline bool
+vfio_compat_group_viable(struct iommu_group *group,
+			 int (*blocks)(struct device *, void *), void *data)
+{
+#ifdef HAVE_GROUP_DMA_OWNER
+	return !iommu_group_dma_owner_claimed(group);
+#else
+	return !iommu_group_for_each_dev(group, data, blocks);
+#endif
+}
 
 /* Per-area shims, owned by the code that uses them. */
 #include "compat_iommu.h"

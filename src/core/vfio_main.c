@@ -1,53 +1,552 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VFIO core: module life cycle, the container node /dev/vfio/vfio and the
- * class and character device region behind the /dev/vfio/$GROUP nodes.
+ * VFIO core: module life cycle, the container node /dev/vfio/vfio, and the
+ * life of a vfio_device from allocation to free, including its device fd.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/device.h>
-#include <linux/fs.h>
-#include <linux/kdev_t.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/idr.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/vfio.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
-
-/* One minor per IOMMU group, as many as the major allows. */
-#define VFIO_GROUP_MINORS	(MINORMASK + 1)
+#include "vfio_core.h"
 
 static struct {
-	struct class *class;	/* owner of the /dev/vfio/$GROUP nodes */
-	dev_t group_devt;	/* first of VFIO_GROUP_MINORS group minors */
+	struct class *device_class;	/* vfio-dev/vfioN */
+	struct ida device_ida;
+	struct mutex dev_set_lock;	/* dev_set_list */
+	struct list_head dev_set_list;
 } vfio;
 
-static long vfio_container_ioctl(struct file *file, unsigned int cmd,
-				 unsigned long arg)
+/* ---- Reset sets ---- */
+
+struct vfio_dev_set_entry {
+	struct vfio_device_set set;
+	struct list_head next;
+};
+
+int vfio_assign_device_set(struct vfio_device *vdev, void *set_id)
 {
-	switch (cmd) {
-	case VFIO_GET_API_VERSION:
-		return VFIO_API_VERSION;
-	case VFIO_CHECK_EXTENSION:
-		/* No IOMMU backend is registered: no model is offered. */
-		return 0;
-	default:
-		/*
-		 * Upstream's answer for an unknown command, and for
-		 * VFIO_SET_IOMMU on a container that has no group.
-		 */
+	struct vfio_dev_set_entry *entry;
+
+	if (WARN_ON(!set_id || vdev->dev_set))
 		return -EINVAL;
+
+	mutex_lock(&vfio.dev_set_lock);
+	list_for_each_entry(entry, &vfio.dev_set_list, next) {
+		if (entry->set.set_id == set_id)
+			goto found;
 	}
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry) {
+		mutex_unlock(&vfio.dev_set_lock);
+		return -ENOMEM;
+	}
+	entry->set.set_id = set_id;
+	mutex_init(&entry->set.lock);
+	INIT_LIST_HEAD(&entry->set.device_list);
+	list_add(&entry->next, &vfio.dev_set_list);
+found:
+	entry->set.device_count++;
+	mutex_unlock(&vfio.dev_set_lock);
+
+	mutex_lock(&entry->set.lock);
+	vdev->dev_set = &entry->set;
+	list_add_tail(&vdev->dev_set_list, &entry->set.device_list);
+	mutex_unlock(&entry->set.lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_assign_device_set);
+
+static void vfio_release_device_set(struct vfio_device *vdev)
+{
+	struct vfio_device_set *dev_set = vdev->dev_set;
+	struct vfio_dev_set_entry *entry;
+
+	if (!dev_set)
+		return;
+	entry = container_of(dev_set, struct vfio_dev_set_entry, set);
+
+	mutex_lock(&dev_set->lock);
+	list_del(&vdev->dev_set_list);
+	mutex_unlock(&dev_set->lock);
+
+	mutex_lock(&vfio.dev_set_lock);
+	if (!--dev_set->device_count) {
+		list_del(&entry->next);
+		mutex_destroy(&dev_set->lock);
+		kfree(entry);
+	}
+	mutex_unlock(&vfio.dev_set_lock);
 }
 
-static const struct file_operations vfio_container_fops = {
+unsigned int vfio_device_set_open_count(struct vfio_device_set *dev_set)
+{
+	struct vfio_device *vdev;
+	unsigned int count = 0;
+
+	lockdep_assert_held(&dev_set->lock);
+	list_for_each_entry(vdev, &dev_set->device_list, dev_set_list)
+		count += vdev->open_count;
+	return count;
+}
+EXPORT_SYMBOL_GPL(vfio_device_set_open_count);
+
+struct vfio_device *
+vfio_find_device_in_devset(struct vfio_device_set *dev_set,
+			   struct device *dev)
+{
+	struct vfio_device *vdev;
+
+	lockdep_assert_held(&dev_set->lock);
+	list_for_each_entry(vdev, &dev_set->device_list, dev_set_list) {
+		if (vdev->dev == dev)
+			return vdev;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(vfio_find_device_in_devset);
+
+/* ---- Allocation and lifetime ---- */
+
+/* The last reference to vdev->device is gone: free the whole allocation. */
+static void vfio_device_release(struct device *dev)
+{
+	struct vfio_device *vdev = container_of(dev, struct vfio_device, device);
+
+	if (vdev->ops->release)
+		vdev->ops->release(vdev);
+	vfio_release_device_set(vdev);
+	ida_free(&vfio.device_ida, vdev->index);
+	kvfree(vdev);
+}
+
+struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
+				       const struct vfio_device_ops *ops)
+{
+	struct vfio_device *vdev;
+	int ret;
+
+	if (WARN_ON(size < sizeof(struct vfio_device) || !dev || !ops))
+		return ERR_PTR(-EINVAL);
+
+	vdev = kvzalloc(size, GFP_KERNEL);
+	if (!vdev)
+		return ERR_PTR(-ENOMEM);
+
+	ret = ida_alloc(&vfio.device_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	vdev->index = ret;
+	vdev->dev = dev;
+	vdev->ops = ops;
+	init_completion(&vdev->comp);
+
+	if (ops->init) {
+		ret = ops->init(vdev);
+		if (ret)
+			goto err_ida;
+	}
+
+	/* From here on, vfio_put_device() frees through the release. */
+	device_initialize(&vdev->device);
+	vdev->device.release = vfio_device_release;
+	vdev->device.class = vfio.device_class;
+	vdev->device.parent = dev;
+	ret = dev_set_name(&vdev->device, "vfio%d", vdev->index);
+	if (ret) {
+		put_device(&vdev->device);
+		return ERR_PTR(ret);
+	}
+	return vdev;
+
+err_ida:
+	ida_free(&vfio.device_ida, vdev->index);
+err_free:
+	kvfree(vdev);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(_vfio_alloc_device);
+
+bool vfio_device_try_get_registration(struct vfio_device *vdev)
+{
+	return refcount_inc_not_zero(&vdev->refcount);
+}
+
+void vfio_device_put_registration(struct vfio_device *vdev)
+{
+	if (refcount_dec_and_test(&vdev->refcount))
+		complete(&vdev->comp);
+}
+
+static int vfio_register_dev(struct vfio_device *vdev,
+			     enum vfio_group_type type)
+{
+	struct vfio_group *group;
+	int ret;
+
+	/* Unless the driver said otherwise, a device resets on its own. */
+	if (!vdev->dev_set) {
+		ret = vfio_assign_device_set(vdev, vdev);
+		if (ret)
+			return ret;
+	}
+
+	group = vfio_group_get_for_dev(vdev->dev, type);
+	if (IS_ERR(group))
+		return PTR_ERR(group);
+	vdev->group = group;
+	vdev->emulated_iommu = type == VFIO_EMULATED_IOMMU;
+
+	ret = device_add(&vdev->device);
+	if (ret)
+		goto err_group;
+
+	refcount_set(&vdev->refcount, 1);
+	ret = vfio_group_add_device(group, vdev);
+	if (ret)
+		goto err_del;
+	return 0;
+
+err_del:
+	device_del(&vdev->device);
+err_group:
+	if (vdev->emulated_iommu)
+		iommu_group_remove_device(vdev->dev);
+	vfio_group_put_registration(group);
+	vdev->group = NULL;
+	return ret;
+}
+
+int vfio_register_group_dev(struct vfio_device *vdev)
+{
+	return vfio_register_dev(vdev, VFIO_IOMMU);
+}
+EXPORT_SYMBOL_GPL(vfio_register_group_dev);
+
+int vfio_register_emulated_iommu_dev(struct vfio_device *vdev)
+{
+	return vfio_register_dev(vdev, VFIO_EMULATED_IOMMU);
+}
+EXPORT_SYMBOL_GPL(vfio_register_emulated_iommu_dev);
+
+/*
+ * Blocks until every device fd is closed, asking user space to let go
+ * through the driver's request callback every ten seconds meanwhile.
+ */
+void vfio_unregister_group_dev(struct vfio_device *vdev)
+{
+	struct vfio_group *group = vdev->group;
+	bool interruptible = true;
+	unsigned int i = 0;
+	long rc;
+
+	vfio_device_put_registration(vdev);
+	if (!try_wait_for_completion(&vdev->comp))
+		dev_info(vdev->dev, "waiting for user space to release the device\n");
+	while (!try_wait_for_completion(&vdev->comp)) {
+		if (vdev->ops->request)
+			vdev->ops->request(vdev, i++);
+		if (!interruptible) {
+			wait_for_completion_timeout(&vdev->comp, 10 * HZ);
+			continue;
+		}
+		rc = wait_for_completion_interruptible_timeout(&vdev->comp,
+							       10 * HZ);
+		if (rc < 0) {
+			/* A signal cannot abort a remove: wait on, quietly. */
+			interruptible = false;
+			dev_warn(vdev->dev, "device in use: task \"%s\" (%d) blocked until it is released\n",
+				 current->comm, task_pid_nr(current));
+		}
+	}
+
+	vfio_group_remove_device(group, vdev);
+	device_del(&vdev->device);
+	if (vdev->emulated_iommu)
+		iommu_group_remove_device(vdev->dev);
+	vfio_group_put_registration(group);
+	vdev->group = NULL;
+}
+EXPORT_SYMBOL_GPL(vfio_unregister_group_dev);
+
+/* ---- The device fd ---- */
+
+static void vfio_device_last_close(struct vfio_device *vdev)
+{
+	lockdep_assert_held(&vdev->dev_set->lock);
+	if (vdev->ops->close_device)
+		vdev->ops->close_device(vdev);
+	vfio_container_device_close(vdev->group->container, vdev);
+}
+
+static void vfio_device_close(struct vfio_device *vdev)
+{
+	mutex_lock(&vdev->dev_set->lock);
+	if (!--vdev->open_count)
+		vfio_device_last_close(vdev);
+	mutex_unlock(&vdev->dev_set->lock);
+}
+
+static int vfio_device_release_file(struct inode *inode, struct file *file)
+{
+	struct vfio_device *vdev = file->private_data;
+	struct vfio_group *group = vdev->group;
+	struct file *group_file = group->opened_file;
+
+	vfio_device_close(vdev);
+	vfio_group_device_closed(group);
+	/* May complete an unregister: vdev must not be touched after. */
+	vfio_device_put_registration(vdev);
+	fput(group_file);
+	return 0;
+}
+
+int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,
+		       size_t minsz)
+{
+	if ((flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET)) &
+	    ~supported_ops)
+		return -EINVAL;
+	if (flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	/* Without PROBE, exactly one of GET and SET. */
+	if (!(flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET)))
+		return -EINVAL;
+	if (argsz < minsz)
+		return -EINVAL;
+	return 1;
+}
+EXPORT_SYMBOL_GPL(vfio_check_feature);
+
+static long vfio_device_feature(struct vfio_device *vdev,
+				struct vfio_device_feature __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_device_feature, flags);
+	struct vfio_device_feature feature;
+
+	if (copy_from_user(&feature, arg, minsz))
+		return -EFAULT;
+	if (feature.argsz < minsz)
+		return -EINVAL;
+	if (feature.flags & ~(VFIO_DEVICE_FEATURE_MASK |
+			      VFIO_DEVICE_FEATURE_GET |
+			      VFIO_DEVICE_FEATURE_SET |
+			      VFIO_DEVICE_FEATURE_PROBE))
+		return -EINVAL;
+	/* GET and SET together only make sense as a PROBE. */
+	if (!(feature.flags & VFIO_DEVICE_FEATURE_PROBE) &&
+	    (feature.flags & VFIO_DEVICE_FEATURE_GET) &&
+	    (feature.flags & VFIO_DEVICE_FEATURE_SET))
+		return -EINVAL;
+	if (!vdev->ops->device_feature)
+		return -ENOTTY;
+	return vdev->ops->device_feature(vdev, feature.flags, arg->data,
+					 feature.argsz - minsz);
+}
+
+static long vfio_device_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct vfio_device *vdev = file->private_data;
+
+	if (cmd == VFIO_DEVICE_FEATURE)
+		return vfio_device_feature(vdev, (void __user *)arg);
+	if (!vdev->ops->ioctl)
+		return -EINVAL;
+	return vdev->ops->ioctl(vdev, cmd, arg);
+}
+
+static ssize_t vfio_device_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	struct vfio_device *vdev = file->private_data;
+
+	if (!vdev->ops->read)
+		return -EINVAL;
+	return vdev->ops->read(vdev, buf, count, ppos);
+}
+
+static ssize_t vfio_device_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	struct vfio_device *vdev = file->private_data;
+
+	if (!vdev->ops->write)
+		return -EINVAL;
+	return vdev->ops->write(vdev, buf, count, ppos);
+}
+
+static int vfio_device_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct vfio_device *vdev = file->private_data;
+
+	if (!vdev->ops->mmap)
+		return -EINVAL;
+	return vdev->ops->mmap(vdev, vma);
+}
+
+static const struct file_operations vfio_device_fops = {
 	.owner		= THIS_MODULE,
-	.open		= nonseekable_open,
-	.unlocked_ioctl	= vfio_container_ioctl,
+	.release	= vfio_device_release_file,
+	.read		= vfio_device_read,
+	.write		= vfio_device_write,
+	.unlocked_ioctl	= vfio_device_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
+	.mmap		= vfio_device_mmap,
 };
+
+/*
+ * Open @vdev for user space. Called with its group's lock held and a
+ * registration reference, which the returned file keeps.
+ */
+struct file *vfio_device_open_file(struct vfio_device *vdev)
+{
+	struct vfio_container *container = vdev->group->container;
+	struct file *file;
+	int ret = 0;
+
+	mutex_lock(&vdev->dev_set->lock);
+	if (!vdev->open_count) {
+		vfio_container_device_open(container, vdev);
+		if (vdev->ops->open_device)
+			ret = vdev->ops->open_device(vdev);
+		if (ret) {
+			vfio_container_device_close(container, vdev);
+			mutex_unlock(&vdev->dev_set->lock);
+			return ERR_PTR(ret);
+		}
+	}
+	vdev->open_count++;
+	mutex_unlock(&vdev->dev_set->lock);
+
+	file = anon_inode_getfile("[vfio-device]", &vfio_device_fops, vdev,
+				  O_RDWR);
+	if (IS_ERR(file)) {
+		vfio_device_close(vdev);
+		return file;
+	}
+	/* Regions are addressed by offset: pread/pwrite are the natural API. */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
+	return file;
+}
+
+/* ---- Capability chains and IRQ argument checks, for bus drivers ---- */
+
+struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
+					       size_t size, u16 id,
+					       u16 version)
+{
+	struct vfio_info_cap_header *header, *tail;
+	void *buf;
+
+	/* Each capability starts 8-byte aligned. */
+	size = ALIGN(size, sizeof(u64));
+	buf = krealloc(caps->buf, caps->size + size, GFP_KERNEL);
+	if (!buf) {
+		kfree(caps->buf);
+		caps->buf = NULL;
+		caps->size = 0;
+		return ERR_PTR(-ENOMEM);
+	}
+	caps->buf = buf;
+	header = buf + caps->size;
+	memset(header, 0, size);
+	header->id = id;
+	header->version = version;
+
+	/* Link it after the current last one (the first links nowhere). */
+	if (caps->size) {
+		for (tail = buf; tail->next; tail = buf + tail->next)
+			;
+		tail->next = caps->size;
+	}
+	caps->size += size;
+	return header;
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_add);
+
+/* The chain is copied @offset bytes into the info: relocate its links. */
+void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
+{
+	struct vfio_info_cap_header *header = caps->buf;
+	u32 next;
+
+	if (!caps->size)
+		return;
+	for (;;) {
+		next = header->next;
+		if (!next)
+			break;
+		header->next = next + offset;
+		header = (void *)caps->buf + next;
+	}
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
+
+int vfio_info_add_capability(struct vfio_info_cap *caps,
+			     struct vfio_info_cap_header *cap, size_t size)
+{
+	struct vfio_info_cap_header *header;
+
+	header = vfio_info_cap_add(caps, size, cap->id, cap->version);
+	if (IS_ERR(header))
+		return PTR_ERR(header);
+	memcpy(header + 1, cap + 1, size - sizeof(*header));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_info_add_capability);
+
+int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
+				       int num_irqs, int max_irq_type,
+				       size_t *data_size)
+{
+	size_t minsz = offsetofend(struct vfio_irq_set, count);
+	size_t size;
+
+	if (hdr->argsz < minsz || hdr->index >= max_irq_type ||
+	    hdr->count >= (U32_MAX - hdr->start) ||
+	    hdr->flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK |
+			   VFIO_IRQ_SET_ACTION_TYPE_MASK))
+		return -EINVAL;
+	if (!data_size)
+		return -EINVAL;
+	if (hdr->start >= num_irqs || hdr->start + hdr->count > num_irqs)
+		return -EINVAL;
+
+	switch (hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_NONE:
+		size = 0;
+		break;
+	case VFIO_IRQ_SET_DATA_BOOL:
+		size = sizeof(u8);
+		break;
+	case VFIO_IRQ_SET_DATA_EVENTFD:
+		size = sizeof(s32);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (hweight32(hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != 1)
+		return -EINVAL;
+
+	*data_size = 0;
+	if (size) {
+		if (hdr->argsz - minsz < hdr->count * size)
+			return -EINVAL;
+		*data_size = hdr->count * size;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_set_irqs_validate_and_prepare);
+
+/* ---- Module ---- */
 
 static struct miscdevice vfio_container_dev = {
 	.minor		= VFIO_MINOR,
@@ -57,51 +556,54 @@ static struct miscdevice vfio_container_dev = {
 	.mode		= 0666,
 };
 
-static char *vfio_devnode(vfio_compat_devnode_dev *dev, umode_t *mode)
-{
-	return kasprintf(GFP_KERNEL, "vfio/%s", dev_name(dev));
-}
-
 static int __init vfio_init(void)
 {
 	int ret;
 
-	vfio.class = vfio_compat_class_create("vfio");
-	if (IS_ERR(vfio.class)) {
-		ret = PTR_ERR(vfio.class);
-		pr_err("cannot create the vfio class: %d\n", ret);
-		return ret;
-	}
-	vfio.class->devnode = vfio_devnode;
+	ida_init(&vfio.device_ida);
+	mutex_init(&vfio.dev_set_lock);
+	INIT_LIST_HEAD(&vfio.dev_set_list);
 
-	ret = alloc_chrdev_region(&vfio.group_devt, 0, VFIO_GROUP_MINORS,
-				  "vfio");
-	if (ret) {
-		pr_err("cannot reserve group device numbers: %d\n", ret);
-		goto err_class;
+	ret = vfio_virqfd_init();
+	if (ret)
+		return ret;
+
+	ret = vfio_group_init();
+	if (ret)
+		goto err_virqfd;
+
+	vfio.device_class = vfio_compat_class_create("vfio-dev");
+	if (IS_ERR(vfio.device_class)) {
+		ret = PTR_ERR(vfio.device_class);
+		pr_err("cannot create the vfio-dev class: %d\n", ret);
+		goto err_group;
 	}
 
 	ret = misc_register(&vfio_container_dev);
 	if (ret) {
 		pr_err("cannot register /dev/vfio/vfio: %d\n", ret);
-		goto err_chrdev;
+		goto err_class;
 	}
 
 	pr_info("vfio-backports %s loaded\n", VFIO_BACKPORTS_VERSION);
 	return 0;
 
-err_chrdev:
-	unregister_chrdev_region(vfio.group_devt, VFIO_GROUP_MINORS);
 err_class:
-	class_destroy(vfio.class);
+	class_destroy(vfio.device_class);
+err_group:
+	vfio_group_exit();
+err_virqfd:
+	vfio_virqfd_exit();
 	return ret;
 }
 
 static void __exit vfio_exit(void)
 {
 	misc_deregister(&vfio_container_dev);
-	unregister_chrdev_region(vfio.group_devt, VFIO_GROUP_MINORS);
-	class_destroy(vfio.class);
+	class_destroy(vfio.device_class);
+	vfio_group_exit();
+	vfio_virqfd_exit();
+	ida_destroy(&vfio.device_ida);
 }
 
 module_init(vfio_init);

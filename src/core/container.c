@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Containers (/dev/vfio/vfio): a set of groups sharing one IOMMU context,
+ * provided by a registered backend chosen with VFIO_SET_IOMMU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "vfio_core.h"
+
+struct vfio_backend {
+	const struct vfio_iommu_driver_ops *ops;
+	struct list_head next;
+};
+
+static DEFINE_MUTEX(vfio_backend_lock);
+static LIST_HEAD(vfio_backend_list);
+
+int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops)
+{
+	struct vfio_backend *backend, *tmp;
+
+	if (WARN_ON(!ops->open || !ops->release || !ops->ioctl ||
+		    !ops->attach_group || !ops->detach_group))
+		return -EINVAL;
+
+	backend = kzalloc(sizeof(*backend), GFP_KERNEL);
+	if (!backend)
+		return -ENOMEM;
+	backend->ops = ops;
+
+	mutex_lock(&vfio_backend_lock);
+	list_for_each_entry(tmp, &vfio_backend_list, next) {
+		if (tmp->ops == ops) {
+			mutex_unlock(&vfio_backend_lock);
+			kfree(backend);
+			return -EBUSY;
+		}
+	}
+	list_add(&backend->next, &vfio_backend_list);
+	mutex_unlock(&vfio_backend_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_register_iommu_driver);
+
+void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops)
+{
+	struct vfio_backend *backend;
+
+	mutex_lock(&vfio_backend_lock);
+	list_for_each_entry(backend, &vfio_backend_list, next) {
+		if (backend->ops == ops) {
+			list_del(&backend->next);
+			kfree(backend);
+			break;
+		}
+	}
+	mutex_unlock(&vfio_backend_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_unregister_iommu_driver);
+
+void vfio_container_get(struct vfio_container *container)
+{
+	kref_get(&container->kref);
+}
+
+static void vfio_container_release(struct kref *kref)
+{
+	struct vfio_container *container =
+		container_of(kref, struct vfio_container, kref);
+
+	kfree(container);
+}
+
+void vfio_container_put(struct vfio_container *container)
+{
+	kref_put(&container->kref, vfio_container_release);
+}
+
+/* Before a model is chosen, any backend that knows the extension says so. */
+static long vfio_check_extension_any(unsigned long arg)
+{
+	struct vfio_backend *backend;
+	long ret = 0;
+
+	mutex_lock(&vfio_backend_lock);
+	list_for_each_entry(backend, &vfio_backend_list, next) {
+		if (!try_module_get(backend->ops->owner))
+			continue;
+		ret = backend->ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg);
+		module_put(backend->ops->owner);
+		if (ret > 0)
+			break;
+	}
+	mutex_unlock(&vfio_backend_lock);
+	return ret;
+}
+
+/* Attach every group of the container to a freshly opened backend. */
+static int vfio_attach_all_groups(struct vfio_container *container,
+				  const struct vfio_iommu_driver_ops *ops,
+				  struct vfio_iommu *iommu)
+{
+	struct vfio_group *group, *failed;
+	int ret;
+
+	list_for_each_entry(group, &container->group_list, container_next) {
+		ret = ops->attach_group(iommu, group->iommu_group, group->type);
+		if (ret) {
+			failed = group;
+			goto unwind;
+		}
+	}
+	return 0;
+
+unwind:
+	list_for_each_entry(group, &container->group_list, container_next) {
+		if (group == failed)
+			break;
+		ops->detach_group(iommu, group->iommu_group);
+	}
+	return ret;
+}
+
+static long vfio_container_set_iommu(struct vfio_container *container,
+				     unsigned long arg)
+{
+	struct vfio_backend *backend;
+	long ret = -ENODEV;
+
+	down_write(&container->lock);
+	/* A model needs a group to serve, and is chosen once. */
+	if (list_empty(&container->group_list) || container->backend) {
+		up_write(&container->lock);
+		return -EINVAL;
+	}
+
+	mutex_lock(&vfio_backend_lock);
+	list_for_each_entry(backend, &vfio_backend_list, next) {
+		const struct vfio_iommu_driver_ops *ops = backend->ops;
+		struct vfio_iommu *iommu;
+
+		if (!try_module_get(ops->owner))
+			continue;
+		if (ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg) <= 0) {
+			module_put(ops->owner);
+			continue;
+		}
+		iommu = ops->open(arg);
+		if (IS_ERR(iommu)) {
+			ret = PTR_ERR(iommu);
+			module_put(ops->owner);
+			continue;
+		}
+		ret = vfio_attach_all_groups(container, ops, iommu);
+		if (ret) {
+			ops->release(iommu);
+			module_put(ops->owner);
+			continue;
+		}
+		/* The module reference is kept while the container uses it. */
+		container->backend = ops;
+		container->iommu = iommu;
+		break;
+	}
+	mutex_unlock(&vfio_backend_lock);
+	up_write(&container->lock);
+	return ret;
+}
+
+static long vfio_container_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	struct vfio_container *container = file->private_data;
+	long ret;
+
+	switch (cmd) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		down_read(&container->lock);
+		if (container->backend)
+			ret = container->backend->ioctl(container->iommu, cmd,
+							arg);
+		else
+			ret = vfio_check_extension_any(arg);
+		up_read(&container->lock);
+		return ret;
+	case VFIO_SET_IOMMU:
+		return vfio_container_set_iommu(container, arg);
+	default:
+		/* Everything else belongs to the backend, once there is one. */
+		down_read(&container->lock);
+		if (container->backend)
+			ret = container->backend->ioctl(container->iommu, cmd,
+							arg);
+		else
+			ret = -EINVAL;
+		up_read(&container->lock);
+		return ret;
+	}
+}
+
+static int vfio_container_open(struct inode *inode, struct file *file)
+{
+	struct vfio_container *container;
+
+	container = kzalloc(sizeof(*container), GFP_KERNEL);
+	if (!container)
+		return -ENOMEM;
+	kref_init(&container->kref);
+	init_rwsem(&container->lock);
+	INIT_LIST_HEAD(&container->group_list);
+	file->private_data = container;
+	return nonseekable_open(inode, file);
+}
+
+static int vfio_container_file_release(struct inode *inode, struct file *file)
+{
+	/* Attached groups hold their own references. */
+	vfio_container_put(file->private_data);
+	return 0;
+}
+
+const struct file_operations vfio_container_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vfio_container_open,
+	.release	= vfio_container_file_release,
+	.unlocked_ioctl	= vfio_container_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+bool vfio_file_is_container(struct file *file)
+{
+	return file->f_op == &vfio_container_fops;
+}
+
+/* Called with group->lock held. */
+int vfio_container_attach_group(struct vfio_container *container,
+				struct vfio_group *group)
+{
+	int ret = 0;
+
+	down_write(&container->lock);
+	if (container->backend) {
+		ret = container->backend->attach_group(container->iommu,
+						       group->iommu_group,
+						       group->type);
+		if (ret)
+			goto out;
+	}
+	list_add(&group->container_next, &container->group_list);
+	group->container = container;
+	vfio_container_get(container);
+out:
+	up_write(&container->lock);
+	return ret;
+}
+
+/*
+ * Called with group->lock held and no device of the group open. The last
+ * group out also ends the backend: its mappings die with it.
+ */
+void vfio_container_detach_group(struct vfio_group *group)
+{
+	struct vfio_container *container = group->container;
+
+	down_write(&container->lock);
+	if (container->backend)
+		container->backend->detach_group(container->iommu,
+						 group->iommu_group);
+	list_del(&group->container_next);
+	group->container = NULL;
+	if (list_empty(&container->group_list) && container->backend) {
+		container->backend->release(container->iommu);
+		module_put(container->backend->owner);
+		container->backend = NULL;
+		container->iommu = NULL;
+	}
+	up_write(&container->lock);
+	vfio_container_put(container);
+}
+
+void vfio_container_device_open(struct vfio_container *container,
+				struct vfio_device *vdev)
+{
+	down_read(&container->lock);
+	if (container->backend && container->backend->register_device)
+		container->backend->register_device(container->iommu, vdev);
+	up_read(&container->lock);
+}
+
+void vfio_container_device_close(struct vfio_container *container,
+				 struct vfio_device *vdev)
+{
+	down_read(&container->lock);
+	if (container->backend && container->backend->unregister_device)
+		container->backend->unregister_device(container->iommu, vdev);
+	up_read(&container->lock);
+}
+
+/* Emulated-IOMMU access to user memory, through the device's container. */
+static struct vfio_container *vfio_device_container(struct vfio_device *vdev)
+{
+	/* A device fd is open, so its group stays in its container. */
+	return vdev->group ? vdev->group->container : NULL;
+}
+
+int vfio_pin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage,
+		   int prot, struct page **pages)
+{
+	struct vfio_container *container = vfio_device_container(vdev);
+	int ret = -EINVAL;
+
+	if (!pages || !npage || !container || !vdev->emulated_iommu)
+		return -EINVAL;
+	down_read(&container->lock);
+	if (container->backend && container->backend->pin_pages)
+		ret = container->backend->pin_pages(container->iommu,
+						    vdev->group->iommu_group,
+						    iova, npage, prot, pages);
+	up_read(&container->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_pin_pages);
+
+void vfio_unpin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage)
+{
+	struct vfio_container *container = vfio_device_container(vdev);
+
+	if (WARN_ON(!container || !npage))
+		return;
+	down_read(&container->lock);
+	if (container->backend && container->backend->unpin_pages)
+		container->backend->unpin_pages(container->iommu, iova, npage);
+	up_read(&container->lock);
+}
+EXPORT_SYMBOL_GPL(vfio_unpin_pages);
+
+int vfio_dma_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
+		size_t len, bool write)
+{
+	struct vfio_container *container = vfio_device_container(vdev);
+	int ret = -EINVAL;
+
+	if (!data || !len || !container)
+		return -EINVAL;
+	down_read(&container->lock);
+	if (container->backend && container->backend->dma_rw)
+		ret = container->backend->dma_rw(container->iommu, iova, data,
+						 len, write);
+	up_read(&container->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_dma_rw);
