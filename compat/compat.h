@@ -14,6 +14,7 @@
 #include "kernel_features.h"
 #include "kernel_range.h"
 #include "shadow_check.h"
+#include "kvm_check.h"
 
 /* class_create() lost its owner argument in v6.4. */
 static inline struct class *vfio_compat_class_create(const char *name)

@@ -141,6 +141,21 @@ vfio_find_device_in_devset(struct vfio_device_set *dev_set,
 bool vfio_file_is_group(struct file *file);
 bool vfio_file_has_dev(struct file *file, struct vfio_device *vdev);
 
+/*
+ * For KVM, which finds them with symbol_get(): kernels up to 5.18 use the
+ * external_user family, later ones the vfio_file_ family.
+ */
+struct vfio_group *vfio_group_get_external_user(struct file *file);
+void vfio_group_put_external_user(struct vfio_group *group);
+bool vfio_external_group_match_file(struct vfio_group *group,
+				    struct file *file);
+long vfio_external_check_extension(struct vfio_group *group,
+				   unsigned long arg);
+void vfio_group_set_kvm(struct vfio_group *group, struct kvm *kvm);
+bool vfio_file_is_valid(struct file *file);
+bool vfio_file_enforced_coherent(struct file *file);
+void vfio_file_set_kvm(struct file *file, struct kvm *kvm);
+
 /* VFIO_DEVICE_FEATURE: 1 = do it, 0 = probe answered, <0 = error. */
 int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,
 		       size_t minsz);

@@ -286,6 +286,20 @@ void vfio_container_detach_group(struct vfio_group *group)
 	vfio_container_put(container);
 }
 
+/* What the container's backend says of @arg (0 without a backend). */
+long vfio_container_check_extension(struct vfio_container *container,
+				    unsigned long arg)
+{
+	long ret = 0;
+
+	down_read(&container->lock);
+	if (container->backend)
+		ret = container->backend->ioctl(container->iommu,
+						VFIO_CHECK_EXTENSION, arg);
+	up_read(&container->lock);
+	return ret;
+}
+
 void vfio_container_device_open(struct vfio_container *container,
 				struct vfio_device *vdev)
 {

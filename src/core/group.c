@@ -460,7 +460,7 @@ static const struct file_operations vfio_group_fops = {
 	.llseek		= noop_llseek,
 };
 
-/* A device fd was closed: called by the device file's release. */
+/* A device fd (or KVM's hold) went away. */
 void vfio_group_device_closed(struct vfio_group *group)
 {
 	mutex_lock(&group->lock);

@@ -32,7 +32,8 @@ struct vfio_group {
 	struct file *opened_file;		/* the one open of the node */
 	struct vfio_container *container;
 	struct list_head container_next;	/* container->group_list */
-	unsigned int container_users;		/* open device fds */
+	unsigned int container_users;		/* open device fds and KVM */
+	struct kvm *kvm;			/* set by KVM's VFIO device */
 };
 
 struct vfio_container {
@@ -54,6 +55,9 @@ void vfio_group_remove_device(struct vfio_group *group,
 			      struct vfio_device *vdev);
 void vfio_group_device_closed(struct vfio_group *group);
 
+/* kvm.c */
+bool vfio_group_enforced_coherent(struct vfio_group *group);
+
 /* container.c */
 extern const struct file_operations vfio_container_fops;
 bool vfio_file_is_container(struct file *file);
@@ -66,6 +70,8 @@ void vfio_container_device_open(struct vfio_container *container,
 				struct vfio_device *vdev);
 void vfio_container_device_close(struct vfio_container *container,
 				 struct vfio_device *vdev);
+long vfio_container_check_extension(struct vfio_container *container,
+				    unsigned long arg);
 
 /* vfio_main.c */
 struct file *vfio_device_open_file(struct vfio_device *vdev);
