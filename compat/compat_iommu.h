@@ -6,4 +6,125 @@
 #ifndef VFIO_BACKPORTS_COMPAT_IOMMU_H
 #define VFIO_BACKPORTS_COMPAT_IOMMU_H
 
+#include <linux/err.h>
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/irqdomain.h>
+#include <linux/mm.h>
+
+#ifndef HAVE_IOMMU_MSI_COOKIE_IN_IOMMU_H
+#include <linux/dma-iommu.h>
+#endif
+
+/*
+ * A paging domain for the IOMMU behind @dev; an ERR_PTR on failure.
+ * v6.11 allocates per device; before, per bus (and NULL on failure).
+ */
+static inline struct iommu_domain *
+vfio_compat_paging_domain_alloc(struct device *dev)
+{
+#ifdef HAVE_IOMMU_PAGING_DOMAIN_ALLOC
+	return iommu_paging_domain_alloc(dev);
+#else
+	struct iommu_domain *domain = iommu_domain_alloc(dev->bus);
+
+	return domain ? domain : ERR_PTR(-EIO);
+#endif
+}
+
+/* iommu_map() takes gfp flags since v6.3; page tables go to the user. */
+static inline int vfio_compat_iommu_map(struct iommu_domain *domain,
+					unsigned long iova, phys_addr_t paddr,
+					size_t size, int prot)
+{
+#ifdef HAVE_IOMMU_MAP_GFP
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL_ACCOUNT);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
+/* pin_user_pages_remote() lost its vmas argument in v6.5. */
+static inline long vfio_compat_pin_user_pages_remote(struct mm_struct *mm,
+						     unsigned long start,
+						     unsigned long nr_pages,
+						     unsigned int gup_flags,
+						     struct page **pages)
+{
+#ifdef HAVE_IOMMU_GUP_REMOTE_NO_VMAS
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
+#endif
+}
+
+#ifndef HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI
+static inline int vfio_compat_dev_intr_remap(struct device *dev, void *data)
+{
+#ifdef HAVE_IOMMU_DEVICE_CAPABLE
+	return device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP) ? 0 : -EPERM;
+#else
+	return iommu_capable(dev->bus, IOMMU_CAP_INTR_REMAP) ? 0 : -EPERM;
+#endif
+}
+#endif
+
+/*
+ * Can the devices of @group only raise the interrupts they were given?
+ * v6.3 asks the IOMMU core; before, the irq domains or every device's IOMMU.
+ */
+static inline bool vfio_compat_group_isolated_msi(struct iommu_group *group)
+{
+#ifdef HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI
+	return iommu_group_has_isolated_msi(group);
+#else
+	return irq_domain_check_msi_remap() ||
+	       !iommu_group_for_each_dev(group, NULL,
+					 vfio_compat_dev_intr_remap);
+#endif
+}
+
+/*
+ * Make @domain's DMA cache coherent if it can be, as seen from @dev (a
+ * device of the group being attached). Returns whether the domain
+ * enforces coherency; *prot gets the flag every mapping must carry.
+ * Since v5.19 a domain op blocks no-snoop and IOMMU_CACHE is always used;
+ * before, IOMMU_CACHE was used only where the IOMMU reported the cap.
+ */
+static inline bool vfio_compat_domain_coherency(struct iommu_domain *domain,
+						struct device *dev, int *prot)
+{
+#ifdef HAVE_IOMMU_DOMAIN_ENFORCE_COHERENCY
+	*prot = IOMMU_CACHE;
+	return domain->ops->enforce_cache_coherency &&
+	       domain->ops->enforce_cache_coherency(domain);
+#else
+	bool cc = iommu_capable(dev->bus, IOMMU_CAP_CACHE_COHERENCY);
+
+	*prot = cc ? IOMMU_CACHE : 0;
+	return cc;
+#endif
+}
+
+/* Map a page for a short copy; kmap_local_page() since v5.11. */
+static inline void *vfio_compat_kmap_local_page(struct page *page)
+{
+#ifdef HAVE_IOMMU_KMAP_LOCAL_PAGE
+	return kmap_local_page(page);
+#else
+	return kmap(page);
+#endif
+}
+
+static inline void vfio_compat_kunmap_local(struct page *page, void *addr)
+{
+#ifdef HAVE_IOMMU_KMAP_LOCAL_PAGE
+	kunmap_local(addr);
+#else
+	kunmap(page);
+#endif
+}
+
 #endif

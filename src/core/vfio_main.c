@@ -615,3 +615,5 @@ MODULE_AUTHOR("vfio-backports developers");
 MODULE_DESCRIPTION("VFIO core (vfio-backports)");
 MODULE_ALIAS_MISCDEV(VFIO_MINOR);
 MODULE_ALIAS("devname:vfio/vfio");
+/* Containers are useless without an IOMMU backend: bring Type1 along. */
+MODULE_SOFTDEP("post: vfio_iommu_type1");

@@ -75,6 +75,14 @@ int main(int argc, char **argv)
 	check(ret == 0, "container-unknown-extension",
 	      "VFIO_CHECK_EXTENSION(0x7fff) returned %d, want 0", ret);
 
+	/* vfio pulls its Type1 backend in with a module softdep. */
+	ret = ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU);
+	check(ret == 1, "container-type1v2-offered",
+	      "VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU) returned %d, want 1", ret);
+	ret = ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU);
+	check(ret == 1, "container-type1-offered",
+	      "VFIO_CHECK_EXTENSION(VFIO_TYPE1_IOMMU) returned %d, want 1", ret);
+
 	fails_with(fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU, EINVAL,
 		   "container-set-iommu-without-group");
 	fails_with(fd, VFIO_UNUSED_IOCTL, 0, EINVAL,
