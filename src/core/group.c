@@ -272,7 +272,7 @@ static long vfio_group_set_container(struct vfio_group *group,
 		return -EBADF;
 	if (!vfio_file_is_container(file)) {
 		fput(file);
-		return -EINVAL;
+		return -EBADFD;
 	}
 
 	mutex_lock(&group->lock);

@@ -248,23 +248,26 @@ void vfio_unregister_group_dev(struct vfio_device *vdev)
 	long rc;
 
 	vfio_device_put_registration(vdev);
-	if (!try_wait_for_completion(&vdev->comp))
+	if (!try_wait_for_completion(&vdev->comp)) {
 		dev_info(vdev->dev, "waiting for user space to release the device\n");
-	while (!try_wait_for_completion(&vdev->comp)) {
-		if (vdev->ops->request)
-			vdev->ops->request(vdev, i++);
-		if (!interruptible) {
-			wait_for_completion_timeout(&vdev->comp, 10 * HZ);
-			continue;
-		}
-		rc = wait_for_completion_interruptible_timeout(&vdev->comp,
-							       10 * HZ);
-		if (rc < 0) {
-			/* A signal cannot abort a remove: wait on, quietly. */
-			interruptible = false;
-			dev_warn(vdev->dev, "device in use: task \"%s\" (%d) blocked until it is released\n",
-				 current->comm, task_pid_nr(current));
-		}
+		do {
+			if (vdev->ops->request)
+				vdev->ops->request(vdev, i++);
+			if (!interruptible) {
+				rc = wait_for_completion_timeout(&vdev->comp,
+								 10 * HZ);
+				continue;
+			}
+			rc = wait_for_completion_interruptible_timeout(&vdev->comp,
+								       10 * HZ);
+			if (rc < 0) {
+				/* A signal cannot abort a remove: wait on. */
+				interruptible = false;
+				rc = 0;
+				dev_warn(vdev->dev, "device in use: task \"%s\" (%d) blocked until it is released\n",
+					 current->comm, task_pid_nr(current));
+			}
+		} while (rc <= 0);
 	}
 
 	vfio_group_remove_device(group, vdev);
@@ -533,9 +536,6 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 	default:
 		return -EINVAL;
 	}
-	if (hweight32(hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != 1)
-		return -EINVAL;
-
 	*data_size = 0;
 	if (size) {
 		if (hdr->argsz - minsz < hdr->count * size)
