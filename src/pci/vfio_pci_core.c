@@ -1,0 +1,1118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci-core: the device side of VFIO for PCI functions, shared by
+ * vfio-pci and PCI variant drivers.
+ *
+ * Life cycle: the first open of the device fd enables the function, saves
+ * its state and resets it if it can; the last close disables interrupts,
+ * turns bus mastering off, resets and restores the saved state, and parks
+ * the idle function in D3hot.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/fs.h>
+#include <linux/iommu.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vgaarb.h>
+
+#include "vfio_pci_priv.h"
+
+bool vfio_pci_nointxmask;
+bool vfio_pci_disable_vga;
+bool vfio_pci_disable_idle_d3;
+
+void vfio_pci_core_set_params(bool nointxmask, bool is_disable_vga,
+			      bool is_disable_idle_d3)
+{
+	vfio_pci_nointxmask = nointxmask;
+	vfio_pci_disable_vga = is_disable_vga;
+	vfio_pci_disable_idle_d3 = is_disable_idle_d3;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_set_params);
+
+/*
+ * BAR mmaps live in the address space of a per-device inode of a private
+ * pseudo filesystem, so one unmap_mapping_range() zaps exactly this
+ * device's mappings whatever file the core gave user space. The vma keeps
+ * a reference to the device fd through its pseudo file, so the device
+ * stays open while any mapping exists.
+ */
+#define VFIO_PCI_FS_MAGIC	0x76706369	/* "vpci" */
+
+static struct vfsmount *vfio_pci_mnt;
+
+static int vfio_pci_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, VFIO_PCI_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the module mounts it itself, and a module reference held by
+ * its own mount would keep it from ever unloading.
+ */
+static struct file_system_type vfio_pci_fs_type = {
+	.name = "vfio-pci-core",
+	.init_fs_context = vfio_pci_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static int vfio_pci_mmap_file_release(struct inode *inode, struct file *file)
+{
+	fput(file->private_data);
+	return 0;
+}
+
+static const struct file_operations vfio_pci_mmap_fops = {
+	.owner = THIS_MODULE,
+	.release = vfio_pci_mmap_file_release,
+};
+
+void vfio_pci_zap_mmaps(struct vfio_pci_core_device *vdev)
+{
+	unmap_mapping_range(vdev->mmap_inode->i_mapping, 0, 0, true);
+}
+
+/*
+ * Turn memory decode on for a kernel access (MSI-X table writes, ROM
+ * probing) with memory_lock held for writing, so that user space sees
+ * neither the change nor a BAR access in between.
+ */
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_core_device *vdev)
+{
+	u16 cmd;
+
+	down_write(&vdev->memory_lock);
+	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vdev->pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	return cmd;
+}
+
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
+					u16 cmd)
+{
+	pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
+	up_write(&vdev->memory_lock);
+}
+
+/* A function reset with every mapping zapped; the caller holds nothing. */
+int vfio_pci_reset_locked(struct vfio_pci_core_device *vdev)
+{
+	int ret;
+
+	down_write(&vdev->memory_lock);
+	vfio_pci_zap_mmaps(vdev);
+	ret = pci_try_reset_function(vdev->pdev);
+	up_write(&vdev->memory_lock);
+	return ret;
+}
+
+static bool vfio_pci_is_vga(struct pci_dev *pdev)
+{
+	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
+}
+
+/*
+ * Only page-aligned memory BARs of at least a page can be mapped: a
+ * smaller BAR would share its page with whatever the PCI core put next
+ * to it.
+ */
+static void vfio_pci_probe_mmaps(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int i;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		struct resource *res = &pdev->resource[PCI_STD_RESOURCES + i];
+
+		vdev->bar_mmap_supported[i] =
+			(res->flags & IORESOURCE_MEM) &&
+			resource_size(res) >= PAGE_SIZE &&
+			PAGE_ALIGNED(res->start) &&
+			PAGE_ALIGNED(resource_size(res));
+	}
+}
+
+int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u16 cmd;
+	int ret;
+
+	vfio_pci_set_power_state(vdev, PCI_D0);
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	/* -EAGAIN: someone holds the device lock; do not open half-reset. */
+	ret = pci_try_reset_function(pdev);
+	if (ret == -EAGAIN)
+		goto out_disable;
+	vdev->reset_works = !ret;
+
+	pci_save_state(pdev);
+	vdev->pci_saved_state = pci_store_saved_state(pdev);
+	if (!vdev->pci_saved_state)
+		pci_dbg(pdev, "cannot save the device state\n");
+
+	vdev->pci_2_3 = !vfio_pci_nointxmask && pci_intx_mask_supported(pdev);
+	vdev->nointx = !pdev->irq;
+
+	/* With 2.3 masking, INTx disable is ours: start with it clear. */
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (vdev->pci_2_3 && (cmd & PCI_COMMAND_INTX_DISABLE)) {
+		cmd &= ~PCI_COMMAND_INTX_DISABLE;
+		pci_write_config_word(pdev, PCI_COMMAND, cmd);
+	}
+
+	ret = vfio_pci_config_init(vdev);
+	if (ret)
+		goto out_free_state;
+
+	vdev->msix_bar = -1;
+	if (pdev->msix_cap) {
+		u32 table;
+		u16 flags;
+
+		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
+				     &flags);
+		pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE,
+				      &table);
+		vdev->msix_bar = table & PCI_MSIX_TABLE_BIR;
+		vdev->msix_offset = table & PCI_MSIX_TABLE_OFFSET;
+		vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * 16;
+	}
+
+	vdev->has_vga = vfio_pci_is_vga(pdev) && !vfio_pci_disable_vga &&
+			IS_ENABLED(CONFIG_VGA_ARB);
+	vfio_pci_probe_mmaps(vdev);
+	return 0;
+
+out_free_state:
+	kfree(vdev->pci_saved_state);
+	vdev->pci_saved_state = NULL;
+out_disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_enable);
+
+void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)
+{
+	/* Nothing left to do yet; kept for variant drivers' symmetry. */
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_finish_enable);
+
+void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int bar;
+
+	/* Stop every interrupt before the device can be reset under it. */
+	mutex_lock(&vdev->igate);
+	vfio_pci_irqs_disable_all(vdev);
+	if (vdev->err_trigger) {
+		eventfd_ctx_put(vdev->err_trigger);
+		vdev->err_trigger = NULL;
+	}
+	if (vdev->req_trigger) {
+		eventfd_ctx_put(vdev->req_trigger);
+		vdev->req_trigger = NULL;
+	}
+	mutex_unlock(&vdev->igate);
+
+	vfio_pci_ioeventfd_remove_all(vdev);
+
+	down_write(&vdev->memory_lock);
+	vfio_pci_zap_mmaps(vdev);
+	up_write(&vdev->memory_lock);
+
+	pci_clear_master(pdev);
+
+	vfio_pci_config_exit(vdev);
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!vdev->barmap[bar])
+			continue;
+		pci_iounmap(pdev, vdev->barmap[bar]);
+		pci_release_selected_regions(pdev, 1 << bar);
+		vdev->barmap[bar] = NULL;
+	}
+
+	vdev->needs_reset = true;
+
+	/*
+	 * Go back to the state saved at open. If it cannot be loaded and
+	 * there is no reset either, leave the device as it is rather than
+	 * restore a stale state.
+	 */
+	if (pci_load_and_free_saved_state(pdev, &vdev->pci_saved_state)) {
+		pci_info(pdev, "no saved state to restore\n");
+		if (!vdev->reset_works)
+			goto out;
+		pci_save_state(pdev);
+	}
+
+	/* No DMA and no INTx while the reset runs. */
+	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
+
+	if (vdev->reset_works && !pci_try_reset_function(pdev))
+		vdev->needs_reset = false;
+
+	pci_restore_state(pdev);
+out:
+	pci_disable_device(pdev);
+
+	if (!vfio_pci_disable_idle_d3)
+		vfio_pci_set_power_state(vdev, PCI_D3hot);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_disable);
+
+int vfio_pci_core_open_device(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	int ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		return ret;
+	vfio_pci_core_finish_enable(vdev);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
+
+void vfio_pci_core_close_device(struct vfio_device *core_vdev)
+{
+	vfio_pci_core_disable(to_vfio_pci_core(core_vdev));
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
+
+/* ---- ioctls ---- */
+
+static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
+				   void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	if (vdev->reset_works)
+		info.flags |= VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* Is there really a ROM behind the ROM BAR? Map it to find out. */
+static void vfio_pci_rom_info(struct vfio_pci_core_device *vdev,
+			      struct vfio_region_info *info)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	void __iomem *io;
+	size_t size;
+	u16 cmd;
+
+	info->flags = 0;
+	info->size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
+	if (!info->size) {
+		/* A shadowed ROM (boot VGA) has no BAR but is readable. */
+		if (!(pdev->resource[PCI_ROM_RESOURCE].flags &
+		      IORESOURCE_ROM_SHADOW))
+			return;
+		info->size = 0x20000;
+	}
+
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	io = pci_map_rom(pdev, &size);
+	if (io) {
+		info->flags = VFIO_REGION_INFO_FLAG_READ;
+		pci_unmap_rom(pdev, io);
+	} else {
+		info->size = 0;
+	}
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+}
+
+static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
+					  void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_region_info info;
+	int ret = 0;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.size = pdev->cfg_size;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.size = pci_resource_len(pdev, info.index);
+		if (!info.size) {
+			info.flags = 0;
+			break;
+		}
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		if (!vdev->bar_mmap_supported[info.index])
+			break;
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		/*
+		 * The MSI-X table may be mapped like the rest of its BAR:
+		 * with interrupt remapping user space cannot forge
+		 * interrupts through it, and the kernel programs the
+		 * vectors itself. The capability says so.
+		 */
+		if ((int)info.index == vdev->msix_bar) {
+			struct vfio_info_cap_header header = {
+				.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+				.version = 1,
+			};
+
+			ret = vfio_info_add_capability(&caps, &header,
+						       sizeof(header));
+			if (ret)
+				return ret;
+		}
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		vfio_pci_rom_info(vdev, &info);
+		break;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		if (!vdev->has_vga)
+			return -EINVAL;
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.size = VFIO_PCI_VGA_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			/* Tell user space how much room the chain needs. */
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + sizeof(info), caps.buf,
+					 caps.size))
+				ret = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+		if (ret)
+			return ret;
+	}
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
+				       void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+
+	/* AER reporting needs a PCIe function. */
+	if (info.index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(vdev->pdev))
+		return -EINVAL;
+
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	info.count = vfio_pci_irq_count(vdev, info.index);
+	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
+		info.flags |= VFIO_IRQ_INFO_MASKABLE |
+			      VFIO_IRQ_INFO_AUTOMASKED;
+	else
+		info.flags |= VFIO_IRQ_INFO_NORESIZE;
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
+				   void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	u8 *data = NULL;
+	int max, ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+
+	max = hdr.index < VFIO_PCI_NUM_IRQS ?
+	      vfio_pci_irq_count(vdev, hdr.index) : 0;
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, max, VFIO_PCI_NUM_IRQS,
+						 &data_size);
+	if (ret)
+		return ret;
+
+	if (data_size) {
+		data = memdup_user(arg + minsz, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+
+	mutex_lock(&vdev->igate);
+	ret = vfio_pci_set_irqs_ioctl(vdev, hdr.flags, hdr.index, hdr.start,
+				      hdr.count, data);
+	mutex_unlock(&vdev->igate);
+	kfree(data);
+	return ret;
+}
+
+static int vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
+{
+	if (!vdev->reset_works)
+		return -EINVAL;
+	return vfio_pci_reset_locked(vdev);
+}
+
+/*
+ * Hot reset: a secondary bus reset of the slot if the slot can be reset
+ * alone, else of the whole bus. Every function below it is affected.
+ */
+static int vfio_pci_hot_reset_scope(struct pci_dev *pdev, bool *slot)
+{
+	*slot = pdev->slot && !pci_probe_reset_slot(pdev->slot);
+	if (!*slot && pci_probe_reset_bus(pdev->bus))
+		return -ENODEV;
+	return 0;
+}
+
+struct vfio_pci_walk {
+	struct pci_slot *slot;	/* only functions of this slot, if set */
+	int (*fn)(struct pci_dev *pdev, void *data);
+	void *data;
+};
+
+static int vfio_pci_walk_one(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_walk *walk = data;
+
+	if (walk->slot && pdev->slot != walk->slot)
+		return 0;
+	return walk->fn(pdev, walk->data);
+}
+
+/* Calls walk->fn for each function the hot reset of pdev affects. */
+static void vfio_pci_walk_affected(struct pci_dev *pdev, bool slot,
+				       struct vfio_pci_walk *walk)
+{
+	walk->slot = slot ? pdev->slot : NULL;
+	pci_walk_bus(pdev->bus, vfio_pci_walk_one, walk);
+}
+
+struct vfio_pci_fill {
+	struct vfio_pci_dependent_device *devices;
+	int max;
+	int cur;
+	int err;
+};
+
+static int vfio_pci_count_one(struct pci_dev *pdev, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+static int vfio_pci_fill_one(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_fill *fill = data;
+	struct iommu_group *group;
+
+	if (fill->err)
+		return fill->err;
+	if (fill->cur == fill->max) {
+		/* The bus changed since it was counted. */
+		fill->err = -EAGAIN;
+		return fill->err;
+	}
+
+	group = iommu_group_get(&pdev->dev);
+	if (!group) {
+		fill->err = -EPERM;
+		return fill->err;
+	}
+	fill->devices[fill->cur].group_id = iommu_group_id(group);
+	fill->devices[fill->cur].segment = pci_domain_nr(pdev->bus);
+	fill->devices[fill->cur].bus = pdev->bus->number;
+	fill->devices[fill->cur].devfn = pdev->devfn;
+	fill->cur++;
+	iommu_group_put(group);
+	return 0;
+}
+
+static int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
+					 void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset_info,
+					  count);
+	struct vfio_pci_hot_reset_info hdr;
+	struct vfio_pci_fill fill = { };
+	struct vfio_pci_walk walk;
+	bool slot;
+	int count = 0, ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz)
+		return -EINVAL;
+	hdr.flags = 0;
+
+	ret = vfio_pci_hot_reset_scope(vdev->pdev, &slot);
+	if (ret)
+		return ret;
+
+	walk.fn = vfio_pci_count_one;
+	walk.data = &count;
+	vfio_pci_walk_affected(vdev->pdev, slot, &walk);
+
+	if (hdr.argsz < sizeof(hdr) + count * sizeof(*fill.devices)) {
+		hdr.count = count;
+		ret = -ENOSPC;
+		goto out;
+	}
+
+	fill.devices = kcalloc(count, sizeof(*fill.devices), GFP_KERNEL);
+	if (!fill.devices)
+		return -ENOMEM;
+	fill.max = count;
+	walk.fn = vfio_pci_fill_one;
+	walk.data = &fill;
+	vfio_pci_walk_affected(vdev->pdev, slot, &walk);
+	ret = fill.err;
+	if (!ret) {
+		hdr.count = fill.cur;
+		if (copy_to_user(arg + minsz, fill.devices,
+				 hdr.count * sizeof(*fill.devices)))
+			ret = -EFAULT;
+	}
+	kfree(fill.devices);
+out:
+	if (copy_to_user(arg, &hdr, minsz))
+		ret = -EFAULT;
+	return ret;
+}
+
+struct vfio_pci_reset_check {
+	struct vfio_device_set *dev_set;
+	struct file **files;
+	int nfiles;
+	int err;
+};
+
+/*
+ * Each affected function must be one of ours, in this device set, and
+ * owned by the caller: one of the group files it passed holds it.
+ */
+static int vfio_pci_check_owned(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_reset_check *check = data;
+	struct vfio_device *vdev;
+	int i;
+
+	if (check->err)
+		return check->err;
+
+	vdev = vfio_find_device_in_devset(check->dev_set, &pdev->dev);
+	if (!vdev) {
+		check->err = -EINVAL;
+		return check->err;
+	}
+	for (i = 0; i < check->nfiles; i++)
+		if (vfio_file_has_dev(check->files[i], vdev))
+			return 0;
+	check->err = -EINVAL;
+	return check->err;
+}
+
+static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
+				    void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset, count);
+	struct vfio_device_set *dev_set = vdev->vdev.dev_set;
+	struct vfio_pci_reset_check check = { .dev_set = dev_set };
+	struct vfio_pci_core_device *cur;
+	struct vfio_pci_hot_reset hdr;
+	struct vfio_pci_walk walk;
+	struct file **files;
+	int count = 0, locked = 0, i, ret;
+	s32 *fds;
+	bool slot;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz || hdr.flags)
+		return -EINVAL;
+
+	ret = vfio_pci_hot_reset_scope(vdev->pdev, &slot);
+	if (ret)
+		return ret;
+
+	/* At most one group per affected function. */
+	walk.fn = vfio_pci_count_one;
+	walk.data = &count;
+	vfio_pci_walk_affected(vdev->pdev, slot, &walk);
+	if (!hdr.count || hdr.count > count ||
+	    hdr.argsz < minsz + hdr.count * sizeof(*fds))
+		return -EINVAL;
+
+	fds = memdup_user(arg + minsz, hdr.count * sizeof(*fds));
+	if (IS_ERR(fds))
+		return PTR_ERR(fds);
+
+	files = kcalloc(hdr.count, sizeof(*files), GFP_KERNEL);
+	if (!files) {
+		kfree(fds);
+		return -ENOMEM;
+	}
+
+	for (i = 0; i < hdr.count; i++) {
+		files[i] = fget(fds[i]);
+		if (!files[i]) {
+			ret = -EBADF;
+			goto out_put;
+		}
+		if (!vfio_file_is_group(files[i])) {
+			ret = -EINVAL;
+			goto out_put;
+		}
+	}
+
+	mutex_lock(&dev_set->lock);
+	check.files = files;
+	check.nfiles = hdr.count;
+	walk.fn = vfio_pci_check_owned;
+	walk.data = &check;
+	vfio_pci_walk_affected(vdev->pdev, slot, &walk);
+	ret = check.err;
+	if (ret)
+		goto out_unlock;
+
+	/*
+	 * No mapping may be touched while the bus is down: zap them all and
+	 * hold every device's memory_lock. Trylock, since another thread
+	 * may hold one of them while waiting for the device set.
+	 */
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
+		if (!down_write_trylock(&cur->memory_lock)) {
+			ret = -EBUSY;
+			break;
+		}
+		locked++;
+		vfio_pci_zap_mmaps(cur);
+	}
+	if (!ret)
+		ret = pci_reset_bus(vdev->pdev);
+
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
+		if (!locked--)
+			break;
+		up_write(&cur->memory_lock);
+	}
+out_unlock:
+	mutex_unlock(&dev_set->lock);
+out_put:
+	for (i = 0; i < hdr.count; i++)
+		if (files[i])
+			fput(files[i]);
+	kfree(files);
+	kfree(fds);
+	return ret;
+}
+
+static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
+				    void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
+	struct vfio_device_ioeventfd ioeventfd;
+	int count;
+
+	if (copy_from_user(&ioeventfd, arg, minsz))
+		return -EFAULT;
+	if (ioeventfd.argsz < minsz)
+		return -EINVAL;
+	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
+		return -EINVAL;
+
+	count = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+	if (hweight8(count) != 1 || ioeventfd.fd < -1)
+		return -EINVAL;
+
+	return vfio_pci_ioeventfd(vdev, ioeventfd.offset, ioeventfd.data,
+				  count, ioeventfd.fd);
+}
+
+long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return vfio_pci_ioctl_get_info(vdev, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfio_pci_ioctl_get_region_info(vdev, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return vfio_pci_ioctl_get_irq_info(vdev, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vfio_pci_ioctl_set_irqs(vdev, uarg);
+	case VFIO_DEVICE_RESET:
+		return vfio_pci_ioctl_reset(vdev);
+	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+		return vfio_pci_ioctl_hot_reset_info(vdev, uarg);
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		return vfio_pci_ioctl_hot_reset(vdev, uarg);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_ioctl_ioeventfd(vdev, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
+
+/* No feature is implemented for PCI yet (the VF token needs SR-IOV). */
+int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
+				void __user *arg, size_t argsz)
+{
+	return -ENOTTY;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl_feature);
+
+/* ---- read / write ---- */
+
+static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
+			   char __user *buf, size_t count, loff_t *ppos,
+			   bool iswrite)
+{
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return vfio_pci_config_rw(vdev, buf, count, ppos, iswrite);
+	case VFIO_PCI_ROM_REGION_INDEX:
+		if (iswrite)
+			return -EINVAL;
+		return vfio_pci_bar_rw(vdev, buf, count, ppos, false);
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		return vfio_pci_bar_rw(vdev, buf, count, ppos, iswrite);
+	case VFIO_PCI_VGA_REGION_INDEX:
+		return vfio_pci_vga_rw(vdev, buf, count, ppos, iswrite);
+	default:
+		return -EINVAL;
+	}
+}
+
+ssize_t vfio_pci_core_read(struct vfio_device *core_vdev, char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return vfio_pci_rw(to_vfio_pci_core(core_vdev), buf, count, ppos,
+			   false);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_read);
+
+ssize_t vfio_pci_core_write(struct vfio_device *core_vdev,
+			    const char __user *buf, size_t count,
+			    loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return vfio_pci_rw(to_vfio_pci_core(core_vdev), (char __user *)buf,
+			   count, ppos, true);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_write);
+
+/* ---- mmap ---- */
+
+/*
+ * BAR pages are inserted one at a time on fault, and only while memory
+ * decode is on and the function is in D0; otherwise the access gets
+ * SIGBUS, as it would from a disabled BAR.
+ */
+static vm_fault_t vfio_pci_mmap_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	unsigned long index, pgoff, pfn;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	pgoff = vma->vm_pgoff &
+		((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	pfn = (pci_resource_start(vdev->pdev, index) >> PAGE_SHIFT) + pgoff +
+	      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+
+	down_read(&vdev->memory_lock);
+	if (vfio_pci_memory_enabled(vdev))
+		ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	up_read(&vdev->memory_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vfio_pci_mmap_ops = {
+	.fault = vfio_pci_mmap_fault,
+};
+
+int vfio_pci_core_mmap(struct vfio_device *core_vdev,
+		       struct vm_area_struct *vma)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	struct pci_dev *pdev = vdev->pdev;
+	u64 phys_len, req_len, req_start, pgoff;
+	struct file *file;
+	unsigned int index;
+	int ret;
+
+	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	if (index >= VFIO_PCI_ROM_REGION_INDEX)
+		return -EINVAL;
+	if (vma->vm_end < vma->vm_start || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (!vdev->bar_mmap_supported[index])
+		return -EINVAL;
+
+	phys_len = PAGE_ALIGN(pci_resource_len(pdev, index));
+	req_len = vma->vm_end - vma->vm_start;
+	pgoff = vma->vm_pgoff &
+		((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	req_start = pgoff << PAGE_SHIFT;
+	if (req_start + req_len > phys_len)
+		return -EINVAL;
+
+	/* The BAR must be claimed even though the mmap does not use it. */
+	ret = vfio_pci_setup_barmap(vdev, index);
+	if (ret)
+		return ret;
+
+	/* The file's last fput drops a module reference it did not take. */
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	ihold(vdev->mmap_inode);
+	file = alloc_file_pseudo(vdev->mmap_inode, vfio_pci_mnt, "vfio-pci",
+				 O_RDWR, &vfio_pci_mmap_fops);
+	if (IS_ERR(file)) {
+		iput(vdev->mmap_inode);
+		module_put(THIS_MODULE);
+		return PTR_ERR(file);
+	}
+	file->private_data = get_file(vma->vm_file);
+	vfio_compat_vma_set_file(vma, file);
+	fput(file);
+
+	vma->vm_private_data = vdev;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vfio_compat_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+				      VM_DONTDUMP);
+	vma->vm_ops = &vfio_pci_mmap_ops;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_mmap);
+
+/* ---- release request, match ---- */
+
+void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	struct pci_dev *pdev = vdev->pdev;
+
+	mutex_lock(&vdev->igate);
+	if (vdev->req_trigger) {
+		if (!(count % 10))
+			pci_notice_ratelimited(pdev,
+					       "asking user space to release the device (request #%u)\n",
+					       count);
+		vfio_compat_eventfd_signal(vdev->req_trigger);
+	} else if (!count) {
+		pci_warn(pdev,
+			 "no release request channel: waiting for user space to close the device\n");
+	}
+	mutex_unlock(&vdev->igate);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_request);
+
+int vfio_pci_core_match(struct vfio_device *core_vdev, char *buf)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	return !strcmp(pci_name(vdev->pdev), buf);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_match);
+
+/* ---- AER ---- */
+
+/*
+ * The PCI driver that uses these handlers keeps its struct
+ * vfio_pci_core_device in drvdata while bound.
+ */
+static pci_ers_result_t vfio_pci_error_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct vfio_pci_core_device *vdev = pci_get_drvdata(pdev);
+
+	if (!vdev)
+		return PCI_ERS_RESULT_DISCONNECT;
+
+	mutex_lock(&vdev->igate);
+	if (vdev->err_trigger)
+		vfio_compat_eventfd_signal(vdev->err_trigger);
+	mutex_unlock(&vdev->igate);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+const struct pci_error_handlers vfio_pci_core_err_handlers = {
+	.error_detected = vfio_pci_error_detected,
+};
+EXPORT_SYMBOL_GPL(vfio_pci_core_err_handlers);
+
+/* Creating VFs needs the VF token protocol, which is not there yet. */
+int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
+				  int nr_virtfn)
+{
+	return -ENODEV;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_sriov_configure);
+
+/* ---- init, release, registration ---- */
+
+int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	vdev->pdev = to_pci_dev(core_vdev->dev);
+	vdev->irq_type = -1;	/* none */
+	vdev->msix_bar = -1;
+	mutex_init(&vdev->igate);
+	mutex_init(&vdev->barmap_lock);
+	spin_lock_init(&vdev->irqlock);
+	mutex_init(&vdev->ioeventfds_lock);
+	INIT_LIST_HEAD(&vdev->ioeventfds_list);
+	init_rwsem(&vdev->memory_lock);
+
+	vdev->mmap_inode = alloc_anon_inode(vfio_pci_mnt->mnt_sb);
+	if (IS_ERR(vdev->mmap_inode)) {
+		int ret = PTR_ERR(vdev->mmap_inode);
+
+		vdev->mmap_inode = NULL;
+		mutex_destroy(&vdev->igate);
+		mutex_destroy(&vdev->barmap_lock);
+		mutex_destroy(&vdev->ioeventfds_lock);
+		return ret;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_init_dev);
+
+void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	if (vdev->mmap_inode)
+		iput(vdev->mmap_inode);
+	kfree(vdev->pm_save);
+	mutex_destroy(&vdev->igate);
+	mutex_destroy(&vdev->barmap_lock);
+	mutex_destroy(&vdev->ioeventfds_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_release_dev);
+
+int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u16 pmcsr;
+	int ret;
+
+	/* Bridges and CardBus headers cannot be virtualised safely. */
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
+		return -EINVAL;
+
+	/* Functions reset together share one set (slot, else bus). */
+	if (pdev->slot && !pci_probe_reset_slot(pdev->slot))
+		ret = vfio_assign_device_set(&vdev->vdev, pdev->slot);
+	else if (!pci_probe_reset_bus(pdev->bus))
+		ret = vfio_assign_device_set(&vdev->vdev, pdev->bus);
+	else
+		ret = 0;	/* the core gives it a set of its own */
+	if (ret)
+		return ret;
+
+	/* Without NoSoftRst, D3hot->D0 loses the state: restore it. */
+	if (pdev->pm_cap) {
+		pci_read_config_word(pdev, pdev->pm_cap + PCI_PM_CTRL, &pmcsr);
+		vdev->needs_pm_restore = !(pmcsr & PCI_PM_CTRL_NO_SOFT_RESET);
+	}
+
+	if (!vfio_pci_disable_idle_d3)
+		vfio_pci_set_power_state(vdev, PCI_D3hot);
+
+	ret = vfio_register_group_dev(&vdev->vdev);
+	if (ret && !vfio_pci_disable_idle_d3)
+		vfio_pci_set_power_state(vdev, PCI_D0);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
+
+void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
+{
+	vfio_unregister_group_dev(&vdev->vdev);
+
+	/* Hand the function back to the host in D0. */
+	if (!vfio_pci_disable_idle_d3)
+		vfio_pci_set_power_state(vdev, PCI_D0);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
+
+static int __init vfio_pci_core_init(void)
+{
+	vfio_pci_mnt = kern_mount(&vfio_pci_fs_type);
+	if (IS_ERR(vfio_pci_mnt))
+		return PTR_ERR(vfio_pci_mnt);
+	return 0;
+}
+
+static void __exit vfio_pci_core_exit(void)
+{
+	kern_unmount(vfio_pci_mnt);
+}
+
+module_init(vfio_pci_core_init);
+module_exit(vfio_pci_core_exit);
+
+MODULE_VERSION(VFIO_BACKPORTS_VERSION);
+MODULE_LICENSE("GPL v2");
+MODULE_DESCRIPTION("VFIO PCI core: device access for vfio-pci and variant drivers");

@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PCI passthrough tests, run by the guest suite: bind QEMU's edu (1234:11e8)
+# and NVMe controller (class 0108) to vfio-pci through driver_override, run
+# the t_* device programs on them, then give the devices back to the
+# drivers they had and unload vfio-pci. Each check prints one PASS / FAIL /
+# N/A line; the exit status is 1 if any check failed.
+set -u
+mode=${VFIO_BP_MODE:-in-tree}
+failures=0
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+na() { echo "N/A  $1: $2"; }
+result() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
+prog() { "$@" || failures=$((failures + 1)); }
+
+# The first PCI device whose vendor:device or class prefix matches.
+find_dev() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		# shellcheck disable=SC2254 # $1 is a glob on purpose
+		case "$(cat "$d/vendor"):$(cat "$d/device"):$(cat "$d/class")" in
+		$1) echo "${d##*/}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+driver_of() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/driver") || return 0
+	echo "${l##*/}"
+}
+
+group_of() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/iommu_group") || return 0
+	echo "${l##*/}"
+}
+
+# vfio-dev/vfioN (struct device per vfio_device) came with 6.1.
+kernel_has_vfio_dev() {
+	local v
+	v=$(uname -r)
+	v=${v%%-*}
+	[ "$(printf '%s\n6.1\n' "${v%.*}" | sort -V | head -n 1)" = 6.1 ]
+}
+
+# Write a sysfs file, giving up after 20 s: a write that waits for a
+# remove() that never finishes cannot be killed, and must not hang the
+# suite. Returns the write's status, or 124 when it is left behind.
+stuck=""
+sysfs_write() {
+	local pid
+	echo "$1" >"$2" &
+	pid=$!
+	for _ in $(seq 200); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			return
+		fi
+		sleep 0.1
+	done
+	stuck="$stuck $2"
+	return 124
+}
+
+declare -A orig
+bind() {
+	local name=$1 bdf=$2 dev=/sys/bus/pci/devices/$2 drv group
+	orig[$bdf]=$(driver_of "$bdf")
+	[ -z "${orig[$bdf]}" ] || sysfs_write "$bdf" "$dev/driver/unbind"
+	sysfs_write vfio-pci "$dev/driver_override"
+	sysfs_write "$bdf" /sys/bus/pci/drivers_probe
+	drv=$(driver_of "$bdf")
+	[ "$drv" = vfio-pci ]
+	result "bind-$name-driver" $? "$bdf is bound to '${drv:-nothing}', want vfio-pci"
+	[ "$drv" = vfio-pci ] || return 1
+
+	group=$(group_of "$bdf")
+	[ -n "$group" ] && [ -c "/dev/vfio/$group" ]
+	result "bind-$name-group-node" $? "no /dev/vfio/${group:-?} for $bdf (group '${group:-none}')"
+
+	if [ "$mode" = bundle ] || kernel_has_vfio_dev; then
+		ls -d "$dev"/vfio-dev/vfio[0-9]* >/dev/null 2>&1
+		result "bind-$name-vfio-dev" $? "no $dev/vfio-dev/vfioN"
+	else
+		na "bind-$name-vfio-dev" "the in-tree vfio of $(uname -r) predates vfio-dev/vfioN (6.1)"
+	fi
+	return 0
+}
+
+release() {
+	local name=$1 bdf=$2 dev=/sys/bus/pci/devices/$2 group drv ovr
+	group=$(group_of "$bdf")
+	if [ -n "$(driver_of "$bdf")" ] &&
+		! sysfs_write "$bdf" "$dev/driver/unbind"; then
+		fail "release-$name" "unbind of $bdf failed or still blocked after 20 s"
+		return 1
+	fi
+	if ! sysfs_write "" "$dev/driver_override"; then
+		fail "release-$name" "clearing driver_override of $bdf failed or still blocked after 20 s"
+		return 1
+	fi
+	[ -z "${orig[$bdf]}" ] || sysfs_write "$bdf" /sys/bus/pci/drivers_probe
+	drv=$(driver_of "$bdf")
+	# A cleared driver_override reads "(null)" on some kernels.
+	ovr=$(cat "$dev/driver_override")
+	[ "$drv" = "${orig[$bdf]}" ] && [ ! -e "/dev/vfio/$group" ] &&
+		{ [ -z "$ovr" ] || [ "$ovr" = "(null)" ]; }
+	result "release-$name" $? \
+		"driver '${drv:-none}' (want '${orig[$bdf]:-none}'), /dev/vfio/$group $([ -e "/dev/vfio/$group" ] && echo left || echo gone), driver_override '$ovr'"
+}
+
+out=$(modprobe vfio-pci 2>&1)
+[ -d /sys/bus/pci/drivers/vfio-pci ]
+result pci-modprobe $? "modprobe vfio-pci: ${out:-no vfio-pci driver}"
+
+edu=$(find_dev '0x1234:0x11e8:*')
+result pci-find-edu $? "no 1234:11e8 in /sys/bus/pci/devices"
+nvme=$(find_dev '*:*:0x0108*')
+result pci-find-nvme $? "no class 0108 device in /sys/bus/pci/devices"
+
+if [ -n "$edu" ]; then
+	if bind edu "$edu"; then
+		prog t_config "$edu"
+		prog t_edu "$edu"
+		prog t_iommu_block "$edu"
+		prog t_badinput "$edu"
+		prog t_lifetime "$edu"
+	fi
+	release edu "$edu"
+fi
+if [ -n "$nvme" ]; then
+	bind nvme "$nvme" && prog t_nvme "$nvme"
+	release nvme "$nvme"
+fi
+
+# Nothing holds vfio any more: it all unloads.
+if [ -n "$stuck" ]; then
+	fail pci-unload "not tried: writes to$stuck never returned"
+	exit 1
+fi
+modprobe -r vfio-pci vfio_iommu_type1 vfio >/dev/null 2>&1
+left=$(for m in vfio_pci vfio_pci_core vfio_iommu_type1 vfio; do
+	[ -d "/sys/module/$m" ] && echo -n " $m"
+done)
+[ -z "$left" ]
+result pci-unload $? "still loaded after modprobe -r:$left"
+
+exit $((failures > 0))

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An MSI-X, resettable device through vfio-pci (QEMU's NVMe controller):
+ * several MSI-X vectors on eventfds fired by the loopback trigger, the
+ * MSI-X table and mmap, and VFIO_DEVICE_RESET.
+ *
+ *   t_nvme BDF        (an NVMe controller bound to vfio-pci)
+ */
+#include "vfio_util.h"
+
+#define PCI_MSIX_TABLE		4
+#define  PCI_MSIX_BIR		0x7
+#define NVME_REG_VS		0x08
+
+static void msix_loopback(struct vdev *d)
+{
+	struct vfio_irq_info info;
+	struct {
+		struct vfio_irq_set set;
+		__u8 b[2];
+	} bools;
+	int efd[2] = { vu_eventfd(), vu_eventfd() };
+	__u64 v0, v1;
+	int ret;
+
+	ret = vu_irq_info(d->device, VFIO_PCI_MSIX_IRQ_INDEX, &info);
+	if (!check(ret == 0 && info.count > 1 &&
+		   (info.flags & VFIO_IRQ_INFO_EVENTFD), "nvme-msix-info",
+		   "MSI-X irq info: ret %d (%s), count %u (want > 1), flags %#x",
+		   ret, ret ? strerror(errno) : "ok", info.count, info.flags))
+		goto out;
+	if (!check(vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2,
+				   efd) == 0, "nvme-msix-enable",
+		   "SET_IRQS(MSI-X, 2 eventfds): %s", strerror(errno)))
+		goto out;
+
+	ret = vu_irq_none(d->device, VFIO_PCI_MSIX_IRQ_INDEX,
+			  VFIO_IRQ_SET_ACTION_TRIGGER, 0, 2);
+	v0 = vu_wait_eventfd(efd[0], 1000);
+	v1 = vu_wait_eventfd(efd[1], 1000);
+	check(ret == 0 && v0 == 1 && v1 == 1, "nvme-msix-trigger-none",
+	      "SET_IRQS(MSI-X, none, trigger 0-1): ret %d (%s), eventfds read %llu and %llu, want 1 and 1",
+	      ret, ret ? strerror(errno) : "ok", (unsigned long long)v0,
+	      (unsigned long long)v1);
+
+	/* DATA_BOOL fires only the vectors whose bool is set. */
+	memset(&bools, 0, sizeof(bools));
+	bools.set.argsz = sizeof(bools);
+	bools.set.flags = VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER;
+	bools.set.index = VFIO_PCI_MSIX_IRQ_INDEX;
+	bools.set.start = 0;
+	bools.set.count = 2;
+	bools.b[0] = 0;
+	bools.b[1] = 1;
+	ret = ioctl(d->device, VFIO_DEVICE_SET_IRQS, &bools);
+	v1 = vu_wait_eventfd(efd[1], 1000);
+	v0 = vu_wait_eventfd(efd[0], 200);
+	check(ret == 0 && v0 == 0 && v1 == 1, "nvme-msix-trigger-bool",
+	      "SET_IRQS(MSI-X, bool {0,1}): ret %d (%s), eventfds read %llu and %llu, want 0 and 1",
+	      ret, ret ? strerror(errno) : "ok", (unsigned long long)v0,
+	      (unsigned long long)v1);
+
+	check(vu_irq_disable(d->device, VFIO_PCI_MSIX_IRQ_INDEX) == 0,
+	      "nvme-msix-disable", "SET_IRQS(MSI-X, none, count 0): %s",
+	      strerror(errno));
+	/* Disabled: the loopback trigger has no vector to fire. */
+	ret = vu_irq_none(d->device, VFIO_PCI_MSIX_IRQ_INDEX,
+			  VFIO_IRQ_SET_ACTION_TRIGGER, 0, 2);
+	v0 = vu_wait_eventfd(efd[0], 200);
+	check(v0 == 0, "nvme-msix-disabled-silent",
+	      "eventfd 0 read %llu after disable (trigger returned %d)",
+	      (unsigned long long)v0, ret);
+out:
+	close(efd[0]);
+	close(efd[1]);
+}
+
+static void msix_mmap(struct vdev *d)
+{
+	__u8 cap = vu_find_cap(d, PCI_CAP_ID_MSIX);
+	struct vfio_region_info *info;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	__u32 table, bir, toff, i;
+	bool covered = false;
+
+	if (!check(cap, "nvme-msix-cap", "no MSI-X capability in the config region"))
+		return;
+	table = vu_cfg_read32(d, cap + PCI_MSIX_TABLE);
+	bir = table & PCI_MSIX_BIR;
+	toff = table & ~PCI_MSIX_BIR;
+	info = vu_region_info_caps(d->device, bir);
+	if (!check(info, "nvme-msix-bar-info", "region info of BAR%u: %s", bir,
+		   strerror(errno)))
+		return;
+	if (vu_region_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
+		check(info->flags & VFIO_REGION_INFO_FLAG_MMAP,
+		      "nvme-msix-table-mmap",
+		      "BAR%u has the MSIX_MAPPABLE cap but no mmap flag (%#x)",
+		      bir, info->flags);
+		goto out;
+	}
+	sparse = (void *)vu_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (sparse) {
+		for (i = 0; i < sparse->nr_areas; i++)
+			if (sparse->areas[i].offset <= toff &&
+			    sparse->areas[i].offset + sparse->areas[i].size > toff)
+				covered = true;
+		check(!covered, "nvme-msix-table-mmap",
+		      "a sparse mmap area of BAR%u covers the MSI-X table at %#x",
+		      bir, toff);
+		goto out;
+	}
+	check(!(info->flags & VFIO_REGION_INFO_FLAG_MMAP),
+	      "nvme-msix-table-mmap",
+	      "BAR%u holds the MSI-X table at %#x, is mmappable (flags %#x), and has neither MSIX_MAPPABLE nor a sparse mmap cap",
+	      bir, toff, info->flags);
+out:
+	free(info);
+}
+
+static void device_reset(struct vdev *d)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info bar;
+	__u32 vs = 0;
+	__u16 vendor;
+	int ret;
+
+	if (ioctl(d->device, VFIO_DEVICE_GET_INFO, &info)) {
+		check(false, "nvme-reset", "GET_INFO: %s", strerror(errno));
+		return;
+	}
+	if (!(info.flags & VFIO_DEVICE_FLAGS_RESET)) {
+		not_applicable("nvme-reset",
+			       "VFIO_DEVICE_FLAGS_RESET is clear: the kernel found no reset method for %s",
+			       d->bdf);
+		return;
+	}
+	ret = ioctl(d->device, VFIO_DEVICE_RESET);
+	check(ret == 0, "nvme-reset", "VFIO_DEVICE_RESET: %s", strerror(errno));
+
+	/* Alive after the reset: config space and a BAR0 register. */
+	vendor = vu_cfg_read16(d, PCI_VENDOR);
+	ret = vu_region_info(d->device, VFIO_PCI_BAR0_REGION_INDEX, &bar);
+	if (!ret)
+		ret = pread(d->device, &vs, sizeof(vs),
+			    bar.offset + NVME_REG_VS) == sizeof(vs) ? 0 : -1;
+	check(vendor != 0xffff && ret == 0 && vs >= 0x10000,
+	      "nvme-alive-after-reset",
+	      "after reset: vendor %#x, NVMe version register %#x (read: %s)",
+	      vendor, vs, ret ? strerror(errno) : "ok");
+}
+
+int main(int argc, char **argv)
+{
+	struct vdev d;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: t_nvme BDF\n");
+		return 2;
+	}
+	if (check(vu_open(&d, argv[1], true), "nvme-open", "%s", d.why)) {
+		msix_loopback(&d);
+		msix_mmap(&d);
+		device_reset(&d);
+	}
+	vu_close(&d);
+	return check_exit();
+}
