@@ -126,6 +126,25 @@ unwind:
 	return ret;
 }
 
+/*
+ * VFIO_CHECK_EXTENSION: the chosen backend answers; before a model is
+ * chosen, any registered one.
+ */
+long vfio_container_check_extension(struct vfio_container *container,
+				    unsigned long arg)
+{
+	long ret;
+
+	down_read(&container->lock);
+	if (container->backend)
+		ret = container->backend->ioctl(container->iommu,
+						VFIO_CHECK_EXTENSION, arg);
+	else
+		ret = vfio_check_extension_any(arg);
+	up_read(&container->lock);
+	return ret;
+}
+
 static long vfio_container_set_iommu(struct vfio_container *container,
 				     unsigned long arg)
 {
@@ -182,14 +201,7 @@ static long vfio_container_ioctl(struct file *file, unsigned int cmd,
 	case VFIO_GET_API_VERSION:
 		return VFIO_API_VERSION;
 	case VFIO_CHECK_EXTENSION:
-		down_read(&container->lock);
-		if (container->backend)
-			ret = container->backend->ioctl(container->iommu, cmd,
-							arg);
-		else
-			ret = vfio_check_extension_any(arg);
-		up_read(&container->lock);
-		return ret;
+		return vfio_container_check_extension(container, arg);
 	case VFIO_SET_IOMMU:
 		return vfio_container_set_iommu(container, arg);
 	default:
@@ -284,20 +296,6 @@ void vfio_container_detach_group(struct vfio_group *group)
 	}
 	up_write(&container->lock);
 	vfio_container_put(container);
-}
-
-/* What the container's backend says of @arg (0 without a backend). */
-long vfio_container_check_extension(struct vfio_container *container,
-				    unsigned long arg)
-{
-	long ret = 0;
-
-	down_read(&container->lock);
-	if (container->backend)
-		ret = container->backend->ioctl(container->iommu,
-						VFIO_CHECK_EXTENSION, arg);
-	up_read(&container->lock);
-	return ret;
 }
 
 void vfio_container_device_open(struct vfio_container *container,
