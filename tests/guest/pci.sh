@@ -138,6 +138,30 @@ if [ -n "$nvme" ]; then
 	release nvme "$nvme"
 fi
 
+# Viability: two e1000 functions share an IOMMU group. While the second is
+# driven by the host's e1000 driver (which does DMA), the first must not
+# reach user space; once it is unbound, it may again.
+nic0=$(find_dev '0x8086:0x100e:*')
+nic1=""
+for d in /sys/bus/pci/devices/*; do
+	[ "${d##*/}" != "$nic0" ] && [ -n "$nic0" ] &&
+		[ "$(group_of "${d##*/}")" = "$(group_of "$nic0")" ] && nic1=${d##*/}
+done
+[ -n "$nic1" ]
+result viability-devices $? "no second function in the IOMMU group of '${nic0:-no 8086:100e}'"
+if [ -n "$nic1" ] && bind nic "$nic0"; then
+	prog t_viability "$nic0" viable
+	modprobe e1000 >/dev/null 2>&1
+	[ "$(driver_of "$nic1")" = e1000 ] || sysfs_write "$nic1" /sys/bus/pci/drivers/e1000/bind
+	[ "$(driver_of "$nic1")" = e1000 ]
+	result viability-host-driver $? "$nic1 is bound to '$(driver_of "$nic1")', want e1000"
+	prog t_viability "$nic0" blocked
+	sysfs_write "$nic1" /sys/bus/pci/drivers/e1000/unbind
+	prog t_viability "$nic0" viable viability-again-
+	release nic "$nic0"
+	modprobe -r e1000
+fi
+
 # Nothing holds vfio any more: it all unloads.
 if [ -n "$stuck" ]; then
 	fail pci-unload "not tried: writes to$stuck never returned"
