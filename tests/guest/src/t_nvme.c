@@ -151,6 +151,32 @@ static void device_reset(struct vdev *d)
 	      vendor, vs, ret ? strerror(errno) : "ok");
 }
 
+#define PCI_CAP_ID_EXP		0x10
+#define PCI_EXP_DEVCTL		8
+#define  PCI_EXP_DEVCTL_BCR_FLR	0x8000
+
+/*
+ * Setting "initiate FLR" in the PCIe device control register through the
+ * config region resets the function; the bit itself reads back as zero.
+ */
+static void config_flr(struct vdev *d)
+{
+	__u8 pos = vu_find_cap(d, PCI_CAP_ID_EXP);
+	__u16 ctl;
+
+	if (!check(pos, "nvme-config-flr-cap", "no PCI Express capability"))
+		return;
+	ctl = vu_cfg_read16(d, pos + PCI_EXP_DEVCTL);
+	check(vu_cfg_write16(d, pos + PCI_EXP_DEVCTL,
+			     ctl | PCI_EXP_DEVCTL_BCR_FLR),
+	      "nvme-config-flr-write", "config write: %s", strerror(errno));
+	ctl = vu_cfg_read16(d, pos + PCI_EXP_DEVCTL);
+	check(!(ctl & PCI_EXP_DEVCTL_BCR_FLR), "nvme-config-flr-reads-zero",
+	      "device control reads %#x after the FLR write", ctl);
+	check(vu_cfg_read16(d, PCI_VENDOR) != 0xffff, "nvme-config-flr-alive",
+	      "the function does not answer after the FLR");
+}
+
 int main(int argc, char **argv)
 {
 	struct vdev d;
@@ -163,6 +189,7 @@ int main(int argc, char **argv)
 		msix_loopback(&d);
 		msix_mmap(&d);
 		device_reset(&d);
+		config_flr(&d);
 	}
 	vu_close(&d);
 	return check_exit();
