@@ -424,37 +424,38 @@ static int vpci_pm_write(struct vfio_pci_core_device *vdev, u16 base,
 	return VPCI_ACT_POWER;
 }
 
+/*
+ * A write that sets an "initiate FLR" bit (@bit of the @width-byte
+ * register at @reg) asks for a function reset; the bit reads back as zero.
+ */
+static int vpci_flr_write(struct vfio_pci_core_device *vdev, u16 base,
+			  u16 off, int size, u16 reg, int width, u32 bit)
+{
+	struct vfio_pci_vconfig *vc = vdev->vconfig;
+	u16 pos = base + reg;
+	u32 ctl;
+
+	if (!vpci_touches(off, size, reg, width))
+		return VPCI_ACT_NONE;
+	ctl = vcfg_get(vc, pos, width);
+	if (!(ctl & bit))
+		return VPCI_ACT_NONE;
+	vcfg_set(vc, pos, width, ctl & ~bit);
+	return VPCI_ACT_RESET;
+}
+
 static int vpci_exp_write(struct vfio_pci_core_device *vdev, u16 base,
 			  u16 off, int size, u32 old)
 {
-	struct vfio_pci_vconfig *vc = vdev->vconfig;
-	u16 pos = base + PCI_EXP_DEVCTL;
-	u16 ctl;
-
-	if (!vpci_touches(off, size, PCI_EXP_DEVCTL, 2))
-		return VPCI_ACT_NONE;
-	ctl = vcfg_get(vc, pos, 2);
-	if (!(ctl & PCI_EXP_DEVCTL_BCR_FLR))
-		return VPCI_ACT_NONE;
-	/* Initiate FLR reads back as zero. */
-	vcfg_set(vc, pos, 2, ctl & ~PCI_EXP_DEVCTL_BCR_FLR);
-	return VPCI_ACT_RESET;
+	return vpci_flr_write(vdev, base, off, size, PCI_EXP_DEVCTL, 2,
+			      PCI_EXP_DEVCTL_BCR_FLR);
 }
 
 static int vpci_af_write(struct vfio_pci_core_device *vdev, u16 base,
 			 u16 off, int size, u32 old)
 {
-	struct vfio_pci_vconfig *vc = vdev->vconfig;
-	u16 pos = base + PCI_AF_CTRL;
-	u8 ctl;
-
-	if (!vpci_touches(off, size, PCI_AF_CTRL, 1))
-		return VPCI_ACT_NONE;
-	ctl = vcfg_get(vc, pos, 1);
-	if (!(ctl & PCI_AF_CTRL_FLR))
-		return VPCI_ACT_NONE;
-	vcfg_set(vc, pos, 1, ctl & ~PCI_AF_CTRL_FLR);
-	return VPCI_ACT_RESET;
+	return vpci_flr_write(vdev, base, off, size, PCI_AF_CTRL, 1,
+			      PCI_AF_CTRL_FLR);
 }
 
 /*
