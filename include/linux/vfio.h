@@ -56,7 +56,6 @@ struct vfio_device {
 	const struct vfio_device_ops *ops;
 	struct vfio_device_set *dev_set;	/* never NULL once registered */
 	struct list_head dev_set_list;
-	struct kvm *kvm;			/* set while KVM uses the group */
 
 	/* Private to the core. */
 	struct device device;			/* vfio-dev/vfioN; owns the memory */
@@ -66,7 +65,6 @@ struct vfio_device {
 	unsigned int open_count;		/* under dev_set->lock */
 	struct vfio_group *group;
 	struct list_head group_next;
-	struct vfio_iommu *iommu;		/* backend data while open */
 	bool emulated_iommu;
 };
 
