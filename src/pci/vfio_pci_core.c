@@ -805,11 +805,14 @@ long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl);
 
-/* No feature is implemented for PCI yet (the VF token needs SR-IOV). */
+/* VFIO_DEVICE_FEATURE: one case per feature vfio-pci implements. */
 int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
 				void __user *arg, size_t argsz)
 {
-	return -ENOTTY;
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	default:
+		return -ENOTTY;
+	}
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl_feature);
 
