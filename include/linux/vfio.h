@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/refcount.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vfio.h>
 
@@ -153,6 +154,26 @@ void vfio_group_set_kvm(struct vfio_group *group, struct kvm *kvm);
 bool vfio_file_is_valid(struct file *file);
 bool vfio_file_enforced_coherent(struct file *file);
 void vfio_file_set_kvm(struct file *file, struct kvm *kvm);
+
+/*
+ * The head of an argsz-led ioctl argument: copy its first @minsz bytes
+ * into @kptr; -EFAULT if they cannot be read, -EINVAL if the caller's own
+ * argsz says it passed fewer. Flags and the rest are the caller's to check.
+ */
+static inline int __vfio_copy_argsz(void *kptr, u32 argsz_off,
+				    const void __user *uptr, size_t minsz)
+{
+	u32 argsz;
+
+	if (copy_from_user(kptr, uptr, minsz))
+		return -EFAULT;
+	memcpy(&argsz, (u8 *)kptr + argsz_off, sizeof(argsz));
+	return argsz < minsz ? -EINVAL : 0;
+}
+
+#define vfio_copy_argsz(kptr, uptr, minsz)				\
+	__vfio_copy_argsz((kptr), offsetof(typeof(*(kptr)), argsz),	\
+			  (uptr), (minsz))
 
 /* VFIO_DEVICE_FEATURE: 1 = do it, 0 = probe answered, <0 = error. */
 int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,

@@ -228,11 +228,11 @@ static long vfio_group_get_status(struct vfio_group *group,
 {
 	size_t minsz = offsetofend(struct vfio_group_status, flags);
 	struct vfio_group_status status;
+	int ret;
 
-	if (copy_from_user(&status, arg, minsz))
-		return -EFAULT;
-	if (status.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&status, arg, minsz);
+	if (ret)
+		return ret;
 
 	status.flags = 0;
 	mutex_lock(&group->lock);

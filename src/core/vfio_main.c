@@ -333,11 +333,11 @@ static long vfio_device_feature(struct vfio_device *vdev,
 {
 	size_t minsz = offsetofend(struct vfio_device_feature, flags);
 	struct vfio_device_feature feature;
+	int ret;
 
-	if (copy_from_user(&feature, arg, minsz))
-		return -EFAULT;
-	if (feature.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&feature, arg, minsz);
+	if (ret)
+		return ret;
 	if (feature.flags & ~(VFIO_DEVICE_FEATURE_MASK |
 			      VFIO_DEVICE_FEATURE_GET |
 			      VFIO_DEVICE_FEATURE_SET |
