@@ -108,6 +108,53 @@ static inline bool vfio_compat_domain_coherency(struct iommu_domain *domain,
 #endif
 }
 
+/*
+ * The pfn mapped at @addr of the VM_PFNMAP @vma (mmap lock held), and
+ * whether the mapping lets user space write it; -errno if nothing is
+ * mapped there yet. v6.12 has follow_pfnmap_start(); v6.10 and v6.11
+ * follow_pte() of the vma; v5.12 (and 5.10.y) follow_pte() of the mm.
+ * Before that only follow_pfn(), which cannot see the pte's write bit:
+ * the vma's permission stands in for it.
+ */
+static inline int vfio_compat_follow_pfn(struct vm_area_struct *vma,
+					 unsigned long addr,
+					 unsigned long *pfn, bool *writable)
+{
+#if defined(HAVE_IOMMU_FOLLOW_PFNMAP)
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+	int ret = follow_pfnmap_start(&args);
+
+	if (ret)
+		return ret;
+	*pfn = args.pfn;
+	*writable = args.writable;
+	follow_pfnmap_end(&args);
+	return 0;
+#elif defined(HAVE_IOMMU_FOLLOW_PTE_VMA) || defined(HAVE_IOMMU_FOLLOW_PTE_MM)
+	spinlock_t *ptl;
+	pte_t *ptep, pte;
+	int ret;
+
+#ifdef HAVE_IOMMU_FOLLOW_PTE_VMA
+	ret = follow_pte(vma, addr, &ptep, &ptl);
+#else
+	ret = follow_pte(vma->vm_mm, addr, &ptep, &ptl);
+#endif
+	if (ret)
+		return ret;
+	/* follow_pte() returned with *ptl held; tell sparse. */
+	__acquire(ptl);
+	pte = ptep_get(ptep);
+	*pfn = pte_pfn(pte);
+	*writable = pte_write(pte);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+#else
+	*writable = vma->vm_flags & VM_WRITE;
+	return follow_pfn(vma, addr, pfn);
+#endif
+}
+
 /* Map a page for a short copy; kmap_local_page() since v5.11. */
 static inline void *vfio_compat_kmap_local_page(struct page *page)
 {

@@ -17,6 +17,22 @@
  * locked_vm, whether the IOMMU mapping or an emulated device (or both)
  * pinned it. While a mapping is in the IOMMU (dma->iommu_mapped) the
  * IOMMU pin carries the count; otherwise each emulated pin does.
+ *
+ * Memory without struct pages or with reserved ones ("rsvd": a device BAR
+ * mmapped from a vfio-pci device fd, for peer-to-peer DMA, or the zero
+ * page) is mapped by pfn: it is never held pinned, never counted and never
+ * unpinned. VM_PFNMAP mappings are looked up in the page tables, faulted
+ * in first if user space has not touched them yet.
+ *
+ * Dirty tracking (VFIO_IOMMU_DIRTY_PAGES), as upstream: without hardware
+ * dirty bits, every page a device could have written counts as dirty.
+ * While tracking, each mapping has a bitmap of pages (of the smallest
+ * IOMMU page size when tracking started) that records emulated pins and
+ * dma_rw() writes. A report sets every bit of an IOMMU-mapped mapping as
+ * long as the container has a group whose devices DMA through the IOMMU
+ * without telling us what they touch (all groups but emulated ones, until
+ * one of their devices pins pages); reading then clears the bitmap and
+ * marks again what emulated devices still hold pinned.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,6 +80,9 @@ struct vfio_iommu {
 	unsigned int vaddr_invalid_count;
 	unsigned long pgsize_bitmap;
 	bool v2;
+	bool dirty_tracking;
+	unsigned int dirty_pgshift;		/* of the bitmaps' pages */
+	unsigned int num_non_pinned_groups;	/* groups that dirty all */
 
 	struct mutex device_lock;
 	struct list_head device_list;		/* struct vfio_iommu_device */
@@ -80,6 +99,7 @@ struct vfio_domain {
 struct vfio_iommu_group {
 	struct iommu_group *group;
 	struct list_head next;
+	bool pinned_scope;		/* dirties only what it pins */
 };
 
 struct vfio_iommu_device {
@@ -107,6 +127,7 @@ struct vfio_dma {
 	struct task_struct *task;	/* owner (group leader), for rlimits */
 	struct mm_struct *mm;		/* owner's mm, mmgrab()ed */
 	struct rb_root pfn_list;	/* struct vfio_pfn: emulated pins */
+	u64 *bitmap;			/* dirty pages, while tracking */
 };
 
 /* A page pinned for emulated devices. */
@@ -289,6 +310,111 @@ static void vfio_unpin_page(struct vfio_dma *dma, struct page *page)
 	unpin_user_pages_dirty_lock(&page, 1, dma->prot & IOMMU_WRITE);
 }
 
+/*
+ * rsvd memory: no struct page (a device BAR) or a reserved one (the zero
+ * page). No page reference keeps it alive, so it is neither held pinned
+ * nor counted in locked_vm.
+ */
+static bool vfio_pfn_rsvd(unsigned long pfn)
+{
+	return !pfn_valid(pfn) || PageReserved(pfn_to_page(pfn));
+}
+
+/*
+ * The pfns of the VM_PFNMAP mapping at @vaddr, faulting in what user space
+ * has not touched yet, as an access would. Returns how many of the @npage
+ * pages from @vaddr map rsvd pfns contiguous from *@pfn_base (at least
+ * one), or -errno: -EFAULT when @vaddr is not in a VM_PFNMAP mapping, maps
+ * normal memory, or cannot be written and @dma is writable.
+ */
+static long vfio_get_pfnmap(struct vfio_dma *dma, unsigned long vaddr,
+			    unsigned long npage, unsigned long *pfn_base)
+{
+	bool write = dma->prot & IOMMU_WRITE;
+	struct mm_struct *mm = dma->mm;
+	unsigned long i = 0;
+	int ret = 0;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	mmap_read_lock(mm);
+	while (i < npage) {
+		unsigned long addr = vaddr + (i << PAGE_SHIFT), pfn;
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		bool writable, unlocked = false;
+
+		ret = -EFAULT;
+		if (!vma || vma->vm_start > addr ||
+		    !(vma->vm_flags & VM_PFNMAP))
+			break;
+		ret = vfio_compat_follow_pfn(vma, addr, &pfn, &writable);
+		if (ret) {
+			ret = fixup_user_fault(mm, addr, FAULT_FLAG_REMOTE |
+					       (write ? FAULT_FLAG_WRITE : 0),
+					       &unlocked);
+			if (ret)
+				break;
+			/* The mmap lock was dropped: look the vma up again. */
+			if (unlocked)
+				continue;
+			ret = vfio_compat_follow_pfn(vma, addr, &pfn,
+						     &writable);
+			if (ret)
+				break;
+		}
+		ret = -EFAULT;
+		if ((write && !writable) || !vfio_pfn_rsvd(pfn))
+			break;
+		if (i && pfn != *pfn_base + i)
+			break;
+		if (!i)
+			*pfn_base = pfn;
+		i++;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return i ? i : ret;
+}
+
+/*
+ * Pages of one mapping being pinned: pinned pages of normal memory, or
+ * the contiguous pfns of a VM_PFNMAP range.
+ */
+struct vfio_batch {
+	struct page **pages;
+	unsigned long pfn;	/* the first one, if !pinned */
+	long size;
+	bool pinned;
+};
+
+static unsigned long vfio_batch_pfn(struct vfio_batch *b, long i)
+{
+	return b->pinned ? page_to_pfn(b->pages[i]) : b->pfn + i;
+}
+
+/*
+ * Fill @b with up to @npage pages of @dma from @vaddr on; returns how
+ * many, or -errno. A pin on an rsvd page (the zero page) is dropped at
+ * once, as upstream does: nothing would ever unpin it.
+ */
+static long vfio_batch_get(struct vfio_dma *dma, struct vfio_batch *b,
+			   unsigned long vaddr, unsigned long npage,
+			   unsigned int gup_flags)
+{
+	long ret, i;
+
+	ret = vfio_pin_user(dma, vaddr, npage, gup_flags, b->pages);
+	/* pin_user_pages() refuses VM_IO and VM_PFNMAP mappings so. */
+	b->pinned = ret != -EFAULT;
+	if (!b->pinned)
+		ret = vfio_get_pfnmap(dma, vaddr, npage, &b->pfn);
+	b->size = max(ret, 0L);
+	for (i = 0; b->pinned && i < b->size; i++)
+		if (vfio_pfn_rsvd(page_to_pfn(b->pages[i])))
+			unpin_user_page(b->pages[i]);
+	return ret;
+}
+
 /* Does the IOMMU pin of this page carry its locked_vm count? */
 static bool vfio_iommu_pin_counts(struct vfio_dma *dma, dma_addr_t iova)
 {
@@ -296,35 +422,41 @@ static bool vfio_iommu_pin_counts(struct vfio_dma *dma, dma_addr_t iova)
 }
 
 /*
- * Unpin @npage physically contiguous pages mapped at @iova; returns how
- * many of them were counted in locked_vm through the IOMMU pin.
+ * Let go of the IOMMU pin of @pfn, mapped at @iova; returns 1 if it was
+ * counted in locked_vm.
  */
-static long vfio_unpin_contig(struct vfio_dma *dma, dma_addr_t iova,
-			      phys_addr_t phys, unsigned long npage)
+static long vfio_put_pfn(struct vfio_dma *dma, dma_addr_t iova,
+			 unsigned long pfn)
 {
-	unsigned long pfn = PHYS_PFN(phys), i;
-	long counted = 0;
-
-	for (i = 0; i < npage; i++, iova += PAGE_SIZE) {
-		vfio_unpin_page(dma, pfn_to_page(pfn + i));
-		if (vfio_iommu_pin_counts(dma, iova))
-			counted++;
-	}
-	return counted;
+	if (vfio_pfn_rsvd(pfn))
+		return 0;
+	vfio_unpin_page(dma, pfn_to_page(pfn));
+	return vfio_iommu_pin_counts(dma, iova);
 }
 
-/* Same for an array of pages mapped from @iova on. */
-static long vfio_unpin_array(struct vfio_dma *dma, dma_addr_t iova,
-			     struct page **pages, unsigned long npage)
+/*
+ * Let go of @npage physically contiguous pages from @pfn mapped at @iova;
+ * returns how many of them were counted in locked_vm.
+ */
+static long vfio_unpin_contig(struct vfio_dma *dma, dma_addr_t iova,
+			      unsigned long pfn, unsigned long npage)
 {
 	unsigned long i;
 	long counted = 0;
 
-	for (i = 0; i < npage; i++, iova += PAGE_SIZE) {
-		vfio_unpin_page(dma, pages[i]);
-		if (vfio_iommu_pin_counts(dma, iova))
-			counted++;
-	}
+	for (i = 0; i < npage; i++, iova += PAGE_SIZE)
+		counted += vfio_put_pfn(dma, iova, pfn + i);
+	return counted;
+}
+
+/* Same for the pages of @b from @from on, mapped from @iova on. */
+static long vfio_batch_put(struct vfio_dma *dma, struct vfio_batch *b,
+			   long from, dma_addr_t iova)
+{
+	long i, counted = 0;
+
+	for (i = from; i < b->size; i++, iova += PAGE_SIZE)
+		counted += vfio_put_pfn(dma, iova, vfio_batch_pfn(b, i));
 	return counted;
 }
 
@@ -405,7 +537,7 @@ static void vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 		unmapped = iommu_unmap(d0->domain, iova, len);
 		if (WARN_ON_ONCE(!unmapped))
 			break;
-		counted += vfio_unpin_contig(dma, iova, phys,
+		counted += vfio_unpin_contig(dma, iova, PHYS_PFN(phys),
 					     unmapped >> PAGE_SHIFT);
 		iova += unmapped;
 		cond_resched();
@@ -429,15 +561,16 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 {
 	unsigned long total = dma->size >> PAGE_SHIFT;
 	unsigned int gup_flags = vfio_gup_flags(dma->prot);
-	unsigned long pinned = 0, mapped = 0, i = 0, got = 0;
+	unsigned long pinned = 0, mapped = 0;
 	dma_addr_t run_iova = 0;
-	phys_addr_t run_phys = 0;
+	unsigned long run_pfn = 0;
 	unsigned long run_npage = 0;	/* pinned, counted, not yet mapped */
-	struct page **pages;
-	long ret = 0;
+	bool run_rsvd = false;
+	struct vfio_batch b = {};
+	long i = 0, ret = 0;
 
-	pages = (struct page **)__get_free_page(GFP_KERNEL);
-	if (!pages)
+	b.pages = (struct page **)__get_free_page(GFP_KERNEL);
+	if (!b.pages)
 		return -ENOMEM;
 
 	while (pinned < total) {
@@ -451,67 +584,68 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 			goto unwind_run;
 		}
 
-		ret = vfio_pin_user(dma, dma->vaddr + (pinned << PAGE_SHIFT),
-				    want, gup_flags, pages);
+		ret = vfio_batch_get(dma, &b, dma->vaddr + (pinned << PAGE_SHIFT),
+				     want, gup_flags);
 		if (ret < 0)
 			goto unwind_run;
-		got = ret;
 
-		for (i = 0; i < got; i++)
-			if (vfio_iommu_pin_counts(dma,
+		for (i = 0; i < b.size; i++)
+			if (!vfio_pfn_rsvd(vfio_batch_pfn(&b, i)) &&
+			    vfio_iommu_pin_counts(dma,
 						  batch_iova + (i << PAGE_SHIFT)))
 				counted++;
 		ret = vfio_lock_acct(dma, counted);
 		if (ret) {
-			unpin_user_pages(pages, got);
+			vfio_batch_put(dma, &b, 0, batch_iova);
 			goto unwind_run;
 		}
 
-		for (i = 0; i < got; i++) {
-			phys_addr_t phys = page_to_phys(pages[i]);
+		for (i = 0; i < b.size; i++) {
+			unsigned long pfn = vfio_batch_pfn(&b, i);
+			bool rsvd = vfio_pfn_rsvd(pfn);
 
 			if (run_npage && !disable_hugepages &&
-			    phys == run_phys + (run_npage << PAGE_SHIFT)) {
+			    rsvd == run_rsvd && pfn == run_pfn + run_npage) {
 				run_npage++;
 				continue;
 			}
 			if (run_npage) {
 				ret = vfio_map_run(iommu, dma, run_iova,
-						   run_phys,
+						   PFN_PHYS(run_pfn),
 						   run_npage << PAGE_SHIFT);
 				if (ret)
 					goto unwind_batch;
 				mapped += run_npage;
 			}
 			run_iova = batch_iova + (i << PAGE_SHIFT);
-			run_phys = phys;
+			run_pfn = pfn;
+			run_rsvd = rsvd;
 			run_npage = 1;
 		}
-		pinned += got;
+		pinned += b.size;
 		cond_resched();
 	}
 
 	if (run_npage) {
-		ret = vfio_map_run(iommu, dma, run_iova, run_phys,
+		ret = vfio_map_run(iommu, dma, run_iova, PFN_PHYS(run_pfn),
 				   run_npage << PAGE_SHIFT);
 		if (ret)
 			goto unwind_run;
 	}
-	free_page((unsigned long)pages);
+	free_page((unsigned long)b.pages);
 	dma->iommu_mapped = true;
 	return 0;
 
 unwind_batch:
-	/* Pages [i, got) of the batch: pinned and counted, not in a run. */
-	vfio_lock_acct(dma, -vfio_unpin_array(dma, dma->iova +
-					      ((pinned + i) << PAGE_SHIFT),
-					      pages + i, got - i));
+	/* Pages [i, size) of the batch: pinned and counted, not in a run. */
+	vfio_lock_acct(dma, -vfio_batch_put(dma, &b, i, dma->iova +
+					    ((pinned + i) << PAGE_SHIFT)));
 unwind_run:
 	if (run_npage)
-		vfio_lock_acct(dma, -vfio_unpin_contig(dma, run_iova, run_phys,
+		vfio_lock_acct(dma, -vfio_unpin_contig(dma, run_iova, run_pfn,
 						       run_npage));
 	vfio_unmap_unpin_range(iommu, dma, mapped << PAGE_SHIFT);
-	free_page((unsigned long)pages);
+	free_page((unsigned long)b.pages);
 	return ret;
 }
 
@@ -522,9 +656,11 @@ static void vfio_put_vpfn(struct vfio_dma *dma, struct vfio_pfn *vpfn)
 	if (--vpfn->ref)
 		return;
 	rb_erase(&vpfn->node, &dma->pfn_list);
-	vfio_unpin_page(dma, vpfn->page);
-	if (!dma->iommu_mapped)
-		vfio_lock_acct(dma, -1);
+	if (!vfio_pfn_rsvd(page_to_pfn(vpfn->page))) {
+		vfio_unpin_page(dma, vpfn->page);
+		if (!dma->iommu_mapped)
+			vfio_lock_acct(dma, -1);
+	}
 	kfree(vpfn);
 }
 
@@ -541,6 +677,210 @@ static void vfio_put_all_vpfn(struct vfio_dma *dma)
 	}
 }
 
+/* ---- Dirty page tracking ---- */
+
+/* As upstream: a report covers at most INT_MAX pages, in u64 words. */
+#define VFIO_DIRTY_BYTES(npage)	(ALIGN((u64)(npage), 64) / 8)
+#define VFIO_DIRTY_MAX_PAGES	((u64)INT_MAX)
+#define VFIO_DIRTY_MAX_BYTES	VFIO_DIRTY_BYTES(VFIO_DIRTY_MAX_PAGES)
+
+static u64 vfio_dirty_nbits(struct vfio_iommu *iommu, struct vfio_dma *dma)
+{
+	return dma->size >> iommu->dirty_pgshift;
+}
+
+static void vfio_bits_set(u64 *map, u64 start, u64 len)
+{
+	while (len) {
+		unsigned int bit = start % 64;
+		u64 n = min_t(u64, len, 64 - bit);
+
+		map[start / 64] |= GENMASK_ULL(bit + n - 1, bit);
+		start += n;
+		len -= n;
+	}
+}
+
+/* A device may have written [iova, iova + len) of @dma. */
+static void vfio_dirty_mark(struct vfio_iommu *iommu, struct vfio_dma *dma,
+			    dma_addr_t iova, size_t len)
+{
+	unsigned int shift = iommu->dirty_pgshift;
+	u64 first, last;
+
+	if (!iommu->dirty_tracking || !len)
+		return;
+	first = (iova - dma->iova) >> shift;
+	last = (iova + len - 1 - dma->iova) >> shift;
+	vfio_bits_set(dma->bitmap, first, last - first + 1);
+}
+
+/* What emulated devices hold pinned they may write at any time. */
+static void vfio_dirty_mark_pinned(struct vfio_iommu *iommu,
+				   struct vfio_dma *dma)
+{
+	struct rb_node *node;
+
+	for (node = rb_first(&dma->pfn_list); node; node = rb_next(node)) {
+		struct vfio_pfn *vpfn = rb_entry(node, struct vfio_pfn, node);
+
+		vfio_dirty_mark(iommu, dma, vpfn->iova, PAGE_SIZE);
+	}
+}
+
+/* A group left that could have written anything it saw. */
+static void vfio_dirty_mark_all(struct vfio_iommu *iommu)
+{
+	struct rb_node *node;
+
+	if (!iommu->dirty_tracking)
+		return;
+	for (node = rb_first(&iommu->dma_list); node; node = rb_next(node)) {
+		struct vfio_dma *dma = rb_entry(node, struct vfio_dma, node);
+
+		vfio_bits_set(dma->bitmap, 0, vfio_dirty_nbits(iommu, dma));
+	}
+}
+
+/*
+ * One bit per page and a spare word, which a report shifting the bits by
+ * up to 63 reads as the zeros after the last page.
+ */
+static int vfio_dirty_alloc(struct vfio_iommu *iommu, struct vfio_dma *dma)
+{
+	u64 nbits = vfio_dirty_nbits(iommu, dma);
+
+	if (nbits > VFIO_DIRTY_MAX_PAGES)
+		return -EINVAL;
+	dma->bitmap = kvcalloc(DIV_ROUND_UP_ULL(nbits, 64) + 1, sizeof(u64),
+			       GFP_KERNEL_ACCOUNT);
+	if (!dma->bitmap)
+		return -ENOMEM;
+	vfio_dirty_mark_pinned(iommu, dma);
+	return 0;
+}
+
+static void vfio_dirty_free(struct vfio_dma *dma)
+{
+	kvfree(dma->bitmap);
+	dma->bitmap = NULL;
+}
+
+static void vfio_dirty_stop(struct vfio_iommu *iommu)
+{
+	struct rb_node *node;
+
+	iommu->dirty_tracking = false;
+	for (node = rb_first(&iommu->dma_list); node; node = rb_next(node))
+		vfio_dirty_free(rb_entry(node, struct vfio_dma, node));
+}
+
+/* Bitmaps are of the smallest IOMMU page size when tracking starts. */
+static int vfio_dirty_start(struct vfio_iommu *iommu)
+{
+	struct rb_node *node;
+	int ret;
+
+	if (iommu->dirty_tracking)
+		return 0;
+	iommu->dirty_pgshift = __ffs(iommu->pgsize_bitmap);
+	iommu->dirty_tracking = true;
+	for (node = rb_first(&iommu->dma_list); node; node = rb_next(node)) {
+		ret = vfio_dirty_alloc(iommu, rb_entry(node, struct vfio_dma,
+						       node));
+		if (ret) {
+			vfio_dirty_stop(iommu);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The page size of user bitmaps: the bitmaps', or what they would be. */
+static size_t vfio_dirty_pgsize(struct vfio_iommu *iommu)
+{
+	if (iommu->dirty_tracking)
+		return (size_t)1 << iommu->dirty_pgshift;
+	return (size_t)1 << __ffs(iommu->pgsize_bitmap);
+}
+
+/*
+ * A user bitmap for @size bytes of IOVA, as upstream checks it: in user
+ * memory, with room for one bit per bm->pgsize page and no bigger than
+ * the maximum. The page size itself is checked against the container's.
+ */
+static int vfio_dirty_check_bitmap(struct vfio_bitmap *bm, u64 size)
+{
+	u64 npage;
+
+	if (!bm->pgsize || !access_ok(bm->data, bm->size))
+		return -EINVAL;
+	npage = size >> __ffs64(bm->pgsize);
+	if (!npage || !bm->size || bm->size > VFIO_DIRTY_MAX_BYTES ||
+	    bm->size < VFIO_DIRTY_BYTES(npage))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Write @dma's bits into the user bitmap @ubits, whose bit 0 is the page
+ * at @base, at or below @dma. The first user word is merged with what it
+ * holds (a lower mapping's bits); the others are written whole, so bits
+ * after @dma in its last word read clean, as upstream. @buf is one page.
+ */
+static int vfio_dirty_copy(struct vfio_iommu *iommu, struct vfio_dma *dma,
+			   dma_addr_t base, u64 __user *ubits, u64 *buf)
+{
+	u64 first = (dma->iova - base) >> iommu->dirty_pgshift;
+	unsigned int shift = first % 64;
+	u64 nwords = DIV_ROUND_UP_ULL(vfio_dirty_nbits(iommu, dma) + shift, 64);
+	u64 __user *dst = ubits + first / 64;
+	const u64 *src = dma->bitmap;
+	u64 w, n, i;
+
+	for (w = 0; w < nwords; w += n) {
+		n = min_t(u64, nwords - w, PAGE_SIZE / sizeof(u64));
+		for (i = 0; i < n; i++) {
+			buf[i] = src[w + i] << shift;
+			if (shift && w + i)
+				buf[i] |= src[w + i - 1] >> (64 - shift);
+		}
+		if (!w && shift) {
+			u64 old;
+
+			if (copy_from_user(&old, dst, sizeof(old)))
+				return -EFAULT;
+			buf[0] |= old & GENMASK_ULL(shift - 1, 0);
+		}
+		if (copy_to_user(dst + w, buf, n * sizeof(u64)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * Report @dma's dirty pages into @ubits (see vfio_dirty_copy()). A read
+ * (@clear) starts the bitmap over with what emulated devices still hold
+ * pinned; before an unmap nothing needs clearing.
+ */
+static int vfio_dirty_report(struct vfio_iommu *iommu, struct vfio_dma *dma,
+			     dma_addr_t base, u64 __user *ubits, u64 *buf,
+			     bool clear)
+{
+	u64 nbits = vfio_dirty_nbits(iommu, dma);
+	int ret;
+
+	/* A group that does not pin may have written all it can reach. */
+	if (iommu->num_non_pinned_groups && dma->iommu_mapped)
+		vfio_bits_set(dma->bitmap, 0, nbits);
+	ret = vfio_dirty_copy(iommu, dma, base, ubits, buf);
+	if (ret || !clear)
+		return ret;
+	memset(dma->bitmap, 0, DIV_ROUND_UP_ULL(nbits, 64) * sizeof(u64));
+	vfio_dirty_mark_pinned(iommu, dma);
+	return 0;
+}
+
 /* ---- Mapping life cycle ---- */
 
 static void vfio_remove_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
@@ -552,6 +892,7 @@ static void vfio_remove_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 	rb_erase(&dma->node, &iommu->dma_list);
 	if (dma->vaddr_invalid)
 		iommu->vaddr_invalid_count--;
+	vfio_dirty_free(dma);
 	put_task_struct(dma->task);
 	mmdrop(dma->mm);
 	kfree(dma);
@@ -806,15 +1147,30 @@ vfio_find_group_in(struct list_head *list, struct iommu_group *group)
 	return NULL;
 }
 
-static bool vfio_iommu_has_group(struct vfio_iommu *iommu,
-				 struct iommu_group *group)
+static struct vfio_iommu_group *vfio_find_group(struct vfio_iommu *iommu,
+						struct iommu_group *group)
 {
+	struct vfio_iommu_group *g;
 	struct vfio_domain *d;
 
-	list_for_each_entry(d, &iommu->domain_list, next)
-		if (vfio_find_group_in(&d->group_list, group))
-			return true;
-	return !!vfio_find_group_in(&iommu->emulated_groups, group);
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		g = vfio_find_group_in(&d->group_list, group);
+		if (g)
+			return g;
+	}
+	return vfio_find_group_in(&iommu->emulated_groups, group);
+}
+
+/* A device of @group pinned what it uses: it dirties no more than that. */
+static void vfio_group_pinned_scope(struct vfio_iommu *iommu,
+				    struct iommu_group *group)
+{
+	struct vfio_iommu_group *g = vfio_find_group(iommu, group);
+
+	if (g && !g->pinned_scope) {
+		g->pinned_scope = true;
+		iommu->num_non_pinned_groups--;
+	}
 }
 
 static int vfio_first_dev(struct device *dev, void *data)
@@ -877,6 +1233,8 @@ static int vfio_attach_emulated(struct vfio_iommu *iommu,
 	if (!g)
 		return -ENOMEM;
 	g->group = group;
+	/* It reaches memory only through pins and dma_rw(). */
+	g->pinned_scope = true;
 	list_add(&g->next, &iommu->emulated_groups);
 	return 0;
 }
@@ -901,7 +1259,7 @@ static int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu,
 	if (iommu->vaddr_invalid_count)
 		goto out_unlock;
 	ret = -EINVAL;
-	if (vfio_iommu_has_group(iommu, group))
+	if (vfio_find_group(iommu, group))
 		goto out_unlock;
 
 	if (type == VFIO_EMULATED_IOMMU) {
@@ -972,6 +1330,7 @@ static int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu,
 		iommu_detach_group(domain->domain, group);
 		if (!iommu_attach_group(d->domain, group)) {
 			list_add(&g->next, &d->group_list);
+			iommu->num_non_pinned_groups++;
 			iommu_domain_free(domain->domain);
 			kfree(domain);
 			vfio_iova_replace(iommu, &iovas);
@@ -1005,6 +1364,8 @@ static int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu,
 	}
 
 	list_add(&g->next, &domain->group_list);
+	/* Its devices may write anything mapped, unseen, until they pin. */
+	iommu->num_non_pinned_groups++;
 	vfio_iova_replace(iommu, &iovas);
 	vfio_update_pgsize_bitmap(iommu);
 	mutex_unlock(&iommu->lock);
@@ -1039,6 +1400,7 @@ static void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu,
 {
 	struct vfio_iommu_group *g;
 	struct vfio_domain *d;
+	bool dirtied;
 	LIST_HEAD(iovas);
 
 	mutex_lock(&iommu->lock);
@@ -1063,6 +1425,9 @@ static void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu,
 
 	iommu_detach_group(d->domain, group);
 	list_del(&g->next);
+	dirtied = !g->pinned_scope;
+	if (dirtied)
+		iommu->num_non_pinned_groups--;
 	kfree(g);
 
 	if (list_empty(&d->group_list)) {
@@ -1082,6 +1447,10 @@ static void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu,
 	/* The remaining groups may allow more IOVA space now. */
 	if (!vfio_iova_build(iommu, NULL, NULL, &iovas, NULL, NULL))
 		vfio_iova_replace(iommu, &iovas);
+
+	/* What it may have written unseen stays reported until read. */
+	if (dirtied)
+		vfio_dirty_mark_all(iommu);
 
 out_unlock:
 	mutex_unlock(&iommu->lock);
@@ -1210,8 +1579,10 @@ static void vfio_unpin_one(struct vfio_iommu *iommu, dma_addr_t iova)
 static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 			struct page **page)
 {
+	struct vfio_batch b = {};
 	struct vfio_dma *dma;
 	struct vfio_pfn *vpfn;
+	unsigned long pfn;
 	long ret;
 
 	dma = vfio_find_dma(iommu, iova, iova + PAGE_SIZE - 1);
@@ -1224,6 +1595,7 @@ static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 	if (vpfn) {
 		vpfn->ref++;
 		*page = vpfn->page;
+		vfio_dirty_mark(iommu, dma, iova, PAGE_SIZE);
 		return 0;
 	}
 
@@ -1231,13 +1603,20 @@ static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 	if (!vpfn)
 		return -ENOMEM;
 
-	ret = vfio_pin_user(dma, dma->vaddr + (iova - dma->iova), 1,
-			    vfio_gup_flags(dma->prot), &vpfn->page);
+	b.pages = &vpfn->page;
+	ret = vfio_batch_get(dma, &b, dma->vaddr + (iova - dma->iova), 1,
+			     vfio_gup_flags(dma->prot));
 	if (ret < 0)
 		goto err_free;
+	/* The device gets a struct page: memory without one cannot do. */
+	pfn = vfio_batch_pfn(&b, 0);
+	ret = -EINVAL;
+	if (!pfn_valid(pfn))
+		goto err_free;
+	vpfn->page = pfn_to_page(pfn);
 
 	/* Mapped in the IOMMU, the page is counted already. */
-	if (!dma->iommu_mapped) {
+	if (!dma->iommu_mapped && !vfio_pfn_rsvd(pfn)) {
 		ret = vfio_lock_acct(dma, 1);
 		if (ret) {
 			vfio_unpin_page(dma, vpfn->page);
@@ -1248,6 +1627,7 @@ static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 	vpfn->ref = 1;
 	vfio_link_vpfn(dma, vpfn);
 	*page = vpfn->page;
+	vfio_dirty_mark(iommu, dma, iova, PAGE_SIZE);
 	return 0;
 
 err_free:
@@ -1288,6 +1668,7 @@ static int vfio_iommu_type1_pin_pages(struct vfio_iommu *iommu,
 			goto unwind;
 	}
 	ret = npage;
+	vfio_group_pinned_scope(iommu, group);
 	goto out_unlock;
 
 unwind:
@@ -1368,6 +1749,8 @@ static int vfio_iommu_type1_dma_rw(struct vfio_iommu *iommu, dma_addr_t iova,
 		ret = vfio_rw_page(dma, iova, data, len, write);
 		if (ret)
 			break;
+		if (write)
+			vfio_dirty_mark(iommu, dma, iova, len);
 		iova += len;
 		data += len;
 		count -= len;
@@ -1456,6 +1839,24 @@ static int vfio_caps_iova_range(struct vfio_iommu *iommu,
 	return 0;
 }
 
+static int vfio_caps_migration(struct vfio_iommu *iommu,
+			       struct vfio_info_cap *caps)
+{
+	struct vfio_iommu_type1_info_cap_migration *cap;
+	struct vfio_info_cap_header *header;
+
+	header = vfio_info_cap_add(caps, sizeof(*cap),
+				   VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 1);
+	if (IS_ERR(header))
+		return PTR_ERR(header);
+	cap = container_of(header, struct vfio_iommu_type1_info_cap_migration,
+			   header);
+	/* Bitmaps come in the smallest page size only. */
+	cap->pgsize_bitmap = (u64)1 << __ffs(iommu->pgsize_bitmap);
+	cap->max_dirty_bitmap_size = VFIO_DIRTY_MAX_BYTES;
+	return 0;
+}
+
 static int vfio_caps_dma_avail(struct vfio_iommu *iommu,
 			       struct vfio_info_cap *caps)
 {
@@ -1490,7 +1891,9 @@ static long vfio_iommu_get_info(struct vfio_iommu *iommu, void __user *arg)
 	mutex_lock(&iommu->lock);
 	info.flags = VFIO_IOMMU_INFO_PGSIZES;
 	info.iova_pgsizes = iommu->pgsize_bitmap;
-	ret = vfio_caps_dma_avail(iommu, &caps);
+	ret = vfio_caps_migration(iommu, &caps);
+	if (!ret)
+		ret = vfio_caps_dma_avail(iommu, &caps);
 	if (!ret)
 		ret = vfio_caps_iova_range(iommu, &caps);
 	mutex_unlock(&iommu->lock);
@@ -1629,6 +2032,14 @@ static int vfio_dma_do_map(struct vfio_iommu *iommu,
 	iommu->dma_avail--;
 	vfio_link_dma(iommu, dma);
 
+	if (iommu->dirty_tracking) {
+		ret = vfio_dirty_alloc(iommu, dma);
+		if (ret) {
+			vfio_remove_dma(iommu, dma);
+			goto out_unlock;
+		}
+	}
+
 	/* Without an IOMMU domain, pages are pinned only when used. */
 	ret = 0;
 	if (!list_empty(&iommu->domain_list)) {
@@ -1693,8 +2104,25 @@ static int vfio_dma_invalidate_vaddr(struct vfio_iommu *iommu,
 	return -EINVAL;
 }
 
+/* Does [start, end] cut a mapping, instead of holding whole ones? */
+static bool vfio_range_cuts(struct vfio_iommu *iommu, dma_addr_t start,
+			    dma_addr_t end)
+{
+	struct vfio_dma *dma = vfio_find_dma(iommu, start, start);
+
+	if (dma && dma->iova != start)
+		return true;
+	dma = vfio_find_dma(iommu, end, end);
+	return dma && dma->iova + dma->size - 1 != end;
+}
+
+/*
+ * With @bitmap (checked by the caller; @buf is a page), each mapping's
+ * dirty pages are reported into it before the mapping goes.
+ */
 static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
-			     struct vfio_iommu_type1_dma_unmap *unmap)
+			     struct vfio_iommu_type1_dma_unmap *unmap,
+			     struct vfio_bitmap *bitmap, u64 *buf)
 {
 	bool all = unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL;
 	bool vaddr_only = unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR;
@@ -1728,16 +2156,15 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 			goto out_unlock;
 	}
 
-	/* v2 unmaps whole mappings only: the range must not cut one. */
+	/* A bitmap needs tracking on, and in its page size. */
 	ret = -EINVAL;
-	if (iommu->v2 && !all) {
-		dma = vfio_find_dma(iommu, iova, iova);
-		if (dma && dma->iova != iova)
-			goto out_unlock;
-		dma = vfio_find_dma(iommu, end, end);
-		if (dma && dma->iova + dma->size - 1 != end)
-			goto out_unlock;
-	}
+	if (bitmap && (!iommu->dirty_tracking ||
+		       bitmap->pgsize != vfio_dirty_pgsize(iommu)))
+		goto out_unlock;
+
+	/* v2 unmaps whole mappings only: the range must not cut one. */
+	if (iommu->v2 && !all && vfio_range_cuts(iommu, iova, end))
+		goto out_unlock;
 
 	if (vaddr_only) {
 		ret = vfio_dma_invalidate_vaddr(iommu, iova, end, &unmapped);
@@ -1766,6 +2193,12 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 			mutex_lock(&iommu->lock);
 			continue;
 		}
+		if (bitmap) {
+			ret = vfio_dirty_report(iommu, dma, iova, bitmap->data,
+						buf, false);
+			if (ret)
+				break;
+		}
 		unmapped += dma->size;
 		vfio_remove_dma(iommu, dma);
 		cond_resched();
@@ -1781,19 +2214,129 @@ static long vfio_iommu_unmap_dma(struct vfio_iommu *iommu, void __user *arg)
 {
 	struct vfio_iommu_type1_dma_unmap unmap;
 	size_t minsz = offsetofend(struct vfio_iommu_type1_dma_unmap, size);
-	u32 mask = VFIO_DMA_UNMAP_FLAG_ALL | VFIO_DMA_UNMAP_FLAG_VADDR;
+	u32 mask = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP |
+		   VFIO_DMA_UNMAP_FLAG_ALL | VFIO_DMA_UNMAP_FLAG_VADDR;
+	struct vfio_bitmap bitmap;
+	u64 *buf = NULL;
 	int ret;
 
 	if (copy_from_user(&unmap, arg, minsz))
 		return -EFAULT;
-	/* No dirty tracking here, so GET_DIRTY_BITMAP is an unknown flag. */
 	if (unmap.argsz < minsz || unmap.flags & ~mask)
 		return -EINVAL;
 
-	ret = vfio_dma_do_unmap(iommu, &unmap);
+	/* The bitmap follows the struct and covers exactly its range. */
+	if (unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
+		if (unmap.flags & (VFIO_DMA_UNMAP_FLAG_ALL |
+				   VFIO_DMA_UNMAP_FLAG_VADDR) ||
+		    unmap.argsz < minsz + sizeof(bitmap))
+			return -EINVAL;
+		if (copy_from_user(&bitmap, arg + minsz, sizeof(bitmap)))
+			return -EFAULT;
+		ret = vfio_dirty_check_bitmap(&bitmap, unmap.size);
+		if (ret)
+			return ret;
+		buf = (u64 *)__get_free_page(GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+
+	ret = vfio_dma_do_unmap(iommu, &unmap, buf ? &bitmap : NULL, buf);
+	free_page((unsigned long)buf);
 	if (ret)
 		return ret;
 	return copy_to_user(arg, &unmap, minsz) ? -EFAULT : 0;
+}
+
+static long vfio_dirty_get_bitmap(struct vfio_iommu *iommu, void __user *arg,
+				  u32 len)
+{
+	struct vfio_iommu_type1_dirty_bitmap_get range;
+	struct vfio_dma *dma;
+	struct rb_node *node;
+	dma_addr_t end;
+	size_t pgsize;
+	u64 *buf;
+	long ret;
+
+	if (len < sizeof(range))
+		return -EINVAL;
+	if (copy_from_user(&range, arg, sizeof(range)))
+		return -EFAULT;
+	if (!range.size)
+		return -EINVAL;
+	/* As upstream since v6.18: a range that wraps is EOVERFLOW. */
+	if (check_add_overflow((dma_addr_t)range.iova,
+			       (dma_addr_t)range.size - 1, &end))
+		return -EOVERFLOW;
+	ret = vfio_dirty_check_bitmap(&range.bitmap, range.size);
+	if (ret)
+		return ret;
+
+	buf = (u64 *)__get_free_page(GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&iommu->lock);
+	pgsize = vfio_dirty_pgsize(iommu);
+	ret = -EINVAL;
+	if (range.bitmap.pgsize != pgsize ||
+	    (range.iova | range.size) & (pgsize - 1) ||
+	    !iommu->dirty_tracking || vfio_range_cuts(iommu, range.iova, end))
+		goto out;
+
+	ret = 0;
+	dma = vfio_find_dma_first(iommu, range.iova, end);
+	for (node = dma ? &dma->node : NULL; node; node = rb_next(node)) {
+		dma = rb_entry(node, struct vfio_dma, node);
+		if (dma->iova > end)
+			break;
+		ret = vfio_dirty_report(iommu, dma, range.iova,
+					range.bitmap.data, buf, true);
+		if (ret)
+			break;
+		cond_resched();
+	}
+out:
+	mutex_unlock(&iommu->lock);
+	free_page((unsigned long)buf);
+	return ret;
+}
+
+static long vfio_iommu_dirty_pages(struct vfio_iommu *iommu, void __user *arg)
+{
+	struct vfio_iommu_type1_dirty_bitmap dirty;
+	size_t minsz = offsetofend(struct vfio_iommu_type1_dirty_bitmap, flags);
+	u32 mask = VFIO_IOMMU_DIRTY_PAGES_FLAG_START |
+		   VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
+		   VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	long ret = 0;
+
+	/* As upstream: Type1 v1 containers have no dirty tracking. */
+	if (!iommu->v2)
+		return -EACCES;
+	if (copy_from_user(&dirty, arg, minsz))
+		return -EFAULT;
+	/* Exactly one operation. */
+	if (dirty.argsz < minsz || dirty.flags & ~mask ||
+	    hweight32(dirty.flags) != 1)
+		return -EINVAL;
+
+	switch (dirty.flags) {
+	case VFIO_IOMMU_DIRTY_PAGES_FLAG_START:
+		mutex_lock(&iommu->lock);
+		ret = vfio_dirty_start(iommu);
+		mutex_unlock(&iommu->lock);
+		break;
+	case VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP:
+		mutex_lock(&iommu->lock);
+		vfio_dirty_stop(iommu);
+		mutex_unlock(&iommu->lock);
+		break;
+	default:
+		ret = vfio_dirty_get_bitmap(iommu, arg + minsz,
+					    dirty.argsz - minsz);
+	}
+	return ret;
 }
 
 static long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned int cmd,
@@ -1813,6 +2356,8 @@ static long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned int cmd,
 		return vfio_iommu_map_dma(iommu, uarg);
 	case VFIO_IOMMU_UNMAP_DMA:
 		return vfio_iommu_unmap_dma(iommu, uarg);
+	case VFIO_IOMMU_DIRTY_PAGES:
+		return vfio_iommu_dirty_pages(iommu, uarg);
 	default:
 		return -ENOTTY;
 	}
