@@ -11,6 +11,37 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/*
+ * Lock a function for a reset without waiting (its device lock, then
+ * config access): pci_dev_trylock() is exported since v5.14; before, the
+ * same two locks by hand. True when both are held.
+ */
+static inline bool vfio_compat_pci_dev_trylock(struct pci_dev *pdev)
+{
+#ifdef HAVE_PCI_DEV_TRYLOCK
+	return pci_dev_trylock(pdev);
+#else
+	if (!device_trylock(&pdev->dev))
+		return false;
+	if (pci_cfg_access_trylock(pdev))
+		return true;
+	device_unlock(&pdev->dev);
+	return false;
+#endif
+}
+
+static inline void vfio_compat_pci_dev_unlock(struct pci_dev *pdev)
+{
+#ifdef HAVE_PCI_DEV_TRYLOCK
+	pci_dev_unlock(pdev);
+#else
+	pci_cfg_access_unlock(pdev);
+	device_unlock(&pdev->dev);
+#endif
+}
 
 /* eventfd_signal() lost its count argument in v6.8. */
 static inline void vfio_compat_eventfd_signal(struct eventfd_ctx *ctx)
@@ -59,6 +90,34 @@ static inline void vfio_compat_pci_driver_managed_dma(struct pci_driver *drv)
 {
 #ifdef HAVE_PCI_DRIVER_MANAGED_DMA
 	drv->driver_managed_dma = true;
+#endif
+}
+
+/*
+ * Set a PCI device's driver_override to a copy of @name. It is a field of
+ * struct device with its own setter since v7.0 (and stable backports), a
+ * const char * of struct pci_dev set with driver_set_override() since
+ * v5.19, and a plain char * swapped under the device lock before that.
+ */
+static inline int vfio_compat_pci_set_driver_override(struct pci_dev *pdev,
+						      const char *name)
+{
+#if defined(HAVE_PCI_DEVICE_SET_DRIVER_OVERRIDE)
+	return device_set_driver_override(&pdev->dev, name);
+#elif defined(HAVE_PCI_DRIVER_SET_OVERRIDE)
+	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
+				   strlen(name));
+#else
+	char *new = kstrdup(name, GFP_KERNEL), *old;
+
+	if (!new)
+		return -ENOMEM;
+	device_lock(&pdev->dev);
+	old = pdev->driver_override;
+	pdev->driver_override = new;
+	device_unlock(&pdev->dev);
+	kfree(old);
+	return 0;
 #endif
 }
 

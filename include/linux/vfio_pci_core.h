@@ -12,6 +12,7 @@
 #define VFIO_BACKPORTS_LINUX_VFIO_PCI_CORE_H
 
 #include <linux/vfio.h>
+#include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -27,6 +28,7 @@
 struct vfio_pci_irq_ctx;
 struct vfio_pci_vconfig;
 struct vfio_pci_ioeventfd;
+struct vfio_pci_vf_token;
 
 struct vfio_pci_core_device {
 	struct vfio_device	vdev;		/* first: see vfio_alloc_device() */
@@ -72,12 +74,35 @@ struct vfio_pci_core_device {
 
 	struct pci_saved_state	*pci_saved_state;
 	struct pci_saved_state	*pm_save;
+
+	/*
+	 * Low power (vfio_pci_power.c): user space let runtime PM suspend
+	 * the open device; the eventfd, if any, is signalled by the first
+	 * wake-up, which also ends low power. Both change under memory_lock;
+	 * pm_intx_masked belongs to the runtime suspend/resume callbacks.
+	 */
+	bool			pm_runtime_engaged;
+	bool			pm_intx_masked;
+	struct eventfd_ctx	*pm_wake_eventfd_ctx;
+
 	bool			reset_works;
 	bool			has_vga;
 	bool			nointx;
 	bool			needs_reset;
 	bool			needs_pm_restore;
-	bool			sriov_pf_user;
+
+	/*
+	 * SR-IOV (vfio_pci_sriov.c). A PF has a VF token and watches its
+	 * VFs appear on the bus; a VF created by vfio_pci_core_sriov_configure()
+	 * points at its PF, which outlives it: the PF disables its VFs, and
+	 * so waits for their users, before it goes away. sriov_d0 (under
+	 * memory_lock) keeps a PF with VFs in D0.
+	 */
+	struct vfio_pci_vf_token	*vf_token;
+	struct vfio_pci_core_device	*sriov_pf;
+	struct list_head	sriov_pfs_item;
+	struct notifier_block	sriov_nb;
+	bool			sriov_d0;
 };
 
 static inline struct vfio_pci_core_device *

@@ -29,6 +29,7 @@ static struct {
 } vfio_groups;
 
 static const struct file_operations vfio_group_fops;
+static void vfio_group_unset_container_locked(struct vfio_group *group);
 
 static char *vfio_group_devnode(vfio_compat_devnode_dev *dev, umode_t *mode)
 {
@@ -151,11 +152,19 @@ struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 }
 
 /*
- * The last device gone, the node goes too. An open group file keeps the
- * structure (and its container attachment) until it is closed.
+ * The last device gone, the node goes too, and the group lets go of its
+ * container and of its IOMMU group now, as upstream does since 6.1: its
+ * devices are about to leave the IOMMU group, which must find them
+ * neither attached to a domain of ours nor held past their removal (the
+ * IOMMU group's last reference has to go with its last device). An open
+ * group file keeps the structure, revoked: it answers ENODEV. Only a KVM
+ * hold (5.10's external user) keeps both, since KVM expects the container
+ * until it lets go.
  */
 void vfio_group_put_registration(struct vfio_group *group)
 {
+	struct iommu_group *iommu_group = NULL;
+
 	mutex_lock(&vfio_groups.lock);
 	if (--group->registered) {
 		mutex_unlock(&vfio_groups.lock);
@@ -164,6 +173,17 @@ void vfio_group_put_registration(struct vfio_group *group)
 	list_del(&group->vfio_next);
 	cdev_device_del(&group->cdev, &group->dev);
 	mutex_unlock(&vfio_groups.lock);
+
+	mutex_lock(&group->lock);
+	group->revoked = true;
+	if (group->container && !group->container_users)
+		vfio_group_unset_container_locked(group);
+	if (!group->container) {
+		iommu_group = group->iommu_group;
+		group->iommu_group = NULL;
+	}
+	mutex_unlock(&group->lock);
+	iommu_group_put(iommu_group);
 	put_device(&group->dev);
 }
 
@@ -236,6 +256,10 @@ static long vfio_group_get_status(struct vfio_group *group,
 
 	status.flags = 0;
 	mutex_lock(&group->lock);
+	if (group->revoked) {
+		mutex_unlock(&group->lock);
+		return -ENODEV;
+	}
 	if (group->container)
 		status.flags |= VFIO_GROUP_FLAGS_CONTAINER_SET;
 	if (vfio_group_viable(group))
@@ -278,6 +302,10 @@ static long vfio_group_set_container(struct vfio_group *group,
 	mutex_lock(&group->lock);
 	if (group->container) {
 		ret = -EINVAL;
+		goto out;
+	}
+	if (group->revoked) {
+		ret = -ENODEV;
 		goto out;
 	}
 	ret = vfio_group_claim(group);

@@ -31,6 +31,7 @@ struct vfio_group {
 	struct list_head device_list;
 	struct file *opened_file;		/* the one open of the node */
 	struct vfio_container *container;
+	bool revoked;				/* its last device is gone */
 	struct list_head container_next;	/* container->group_list */
 	unsigned int container_users;		/* open device fds and KVM */
 	struct kvm *kvm;			/* set by KVM's VFIO device */

@@ -10,6 +10,7 @@
 #include <linux/idr.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/pm_runtime.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -348,22 +349,65 @@ static long vfio_device_feature(struct vfio_device *vdev,
 	    (feature.flags & VFIO_DEVICE_FEATURE_GET) &&
 	    (feature.flags & VFIO_DEVICE_FEATURE_SET))
 		return -EINVAL;
+	/*
+	 * The precopy_info opt-in (upstream 7.1) is the core's and needs a
+	 * device that migrates with PRE_COPY: none here.
+	 */
+	if ((feature.flags & VFIO_DEVICE_FEATURE_MASK) ==
+	    VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2)
+		return -EINVAL;
 	if (!vdev->ops->device_feature)
 		return -ENOTTY;
 	return vdev->ops->device_feature(vdev, feature.flags, arg->data,
 					 feature.argsz - minsz);
 }
 
+/*
+ * A bus driver with runtime PM (vfio-pci) has its device powered up around
+ * every ioctl, so a device user space put in low power wakes for the call.
+ * The driver cannot change while a device fd is open.
+ */
+static int vfio_device_pm_runtime_get(struct vfio_device *vdev)
+{
+	struct device *dev = vdev->dev;
+	int ret;
+
+	if (!dev->driver || !dev->driver->pm)
+		return 0;
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret) {
+		dev_info_ratelimited(dev, "vfio: runtime resume failed: %d\n",
+				     ret);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void vfio_device_pm_runtime_put(struct vfio_device *vdev)
+{
+	struct device *dev = vdev->dev;
+
+	if (dev->driver && dev->driver->pm)
+		pm_runtime_put(dev);
+}
+
 static long vfio_device_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
 	struct vfio_device *vdev = file->private_data;
+	long ret;
 
+	ret = vfio_device_pm_runtime_get(vdev);
+	if (ret)
+		return ret;
 	if (cmd == VFIO_DEVICE_FEATURE)
-		return vfio_device_feature(vdev, (void __user *)arg);
-	if (!vdev->ops->ioctl)
-		return -EINVAL;
-	return vdev->ops->ioctl(vdev, cmd, arg);
+		ret = vfio_device_feature(vdev, (void __user *)arg);
+	else if (!vdev->ops->ioctl)
+		ret = -EINVAL;
+	else
+		ret = vdev->ops->ioctl(vdev, cmd, arg);
+	vfio_device_pm_runtime_put(vdev);
+	return ret;
 }
 
 static ssize_t vfio_device_read(struct file *file, char __user *buf,

@@ -85,8 +85,10 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 
 static int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn)
 {
-	if (!enable_sriov)
+	if (!enable_sriov) {
+		pci_info_ratelimited(pdev, "sriov_numvfs refused: vfio-pci's enable_sriov parameter is off\n");
 		return -ENOENT;
+	}
 	return vfio_pci_core_sriov_configure(pci_get_drvdata(pdev), nr_virtfn);
 }
 

@@ -273,7 +273,9 @@ bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
 {
 	struct vfio_pci_vconfig *vc = vdev->vconfig;
 
-	return vc && (vcfg_get(vc, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) &&
+	/* A VF's memory decode is its PF's (SR-IOV VF MSE), not its own. */
+	return vc && (vdev->pdev->no_command_memory ||
+		      (vcfg_get(vc, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY)) &&
 	       vpci_dstate(vdev->pdev->current_state) < vpci_dstate(PCI_D3hot);
 }
 
@@ -289,11 +291,16 @@ int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 	if (vdev->needs_pm_restore) {
 		save = cur < d3 && new >= d3;
 		restore = cur >= d3 && new == vpci_dstate(PCI_D0);
-		if (save)
-			pci_save_state(pdev);
 	}
 
 	down_write(&vdev->memory_lock);
+	/* A PF with VFs stays in D0 (vfio_pci_sriov.c). */
+	if (vdev->sriov_d0 && new > vpci_dstate(PCI_D0)) {
+		up_write(&vdev->memory_lock);
+		return -EBUSY;
+	}
+	if (save)
+		pci_save_state(pdev);
 	if (new >= d3)
 		vfio_pci_zap_mmaps(vdev);
 	ret = pci_set_power_state(pdev, state);
@@ -608,6 +615,20 @@ static void vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
 	}
 }
 
+/* BAR type bits for a resource: VF BARs read as zero in config space. */
+static u32 vpci_res_bar_flags(unsigned long flags)
+{
+	u32 bar = 0;
+
+	if (flags & IORESOURCE_IO)
+		return PCI_BASE_ADDRESS_SPACE_IO;
+	if (flags & IORESOURCE_MEM_64)
+		bar |= PCI_BASE_ADDRESS_MEM_TYPE_64;
+	if (flags & IORESOURCE_PREFETCH)
+		bar |= PCI_BASE_ADDRESS_MEM_PREFETCH;
+	return bar;
+}
+
 static void vpci_init_bars(struct vfio_pci_core_device *vdev)
 {
 	struct vfio_pci_vconfig *vc = vdev->vconfig;
@@ -622,6 +643,8 @@ static void vpci_init_bars(struct vfio_pci_core_device *vdev)
 
 		if (!len)
 			continue;
+		if (pdev->is_virtfn)
+			bar = vpci_res_bar_flags(pci_resource_flags(pdev, i));
 		addr_mask = (bar & PCI_BASE_ADDRESS_SPACE_IO) ?
 			    PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK;
 		vc->bar_mask[i] = (u32)~(len - 1) & addr_mask;
@@ -678,7 +701,8 @@ int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 	vcfg_set(vc, PCI_DEVICE_ID, 2, pdev->device);
 	vcfg_set(vc, 0x35, 3, 0);
 	vcfg_set(vc, 0x38, 4, 0);
-	if (vdev->nointx)
+	/* VFs have no INTx (SR-IOV 1.1, 3.4.1.18), whatever they claim. */
+	if (vdev->nointx || pdev->is_virtfn)
 		vc->bytes[PCI_INTERRUPT_PIN] = 0;
 
 	vpci_desc_build(&vpci_header_desc);

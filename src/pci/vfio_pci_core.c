@@ -5,8 +5,10 @@
  *
  * Life cycle: the first open of the device fd enables the function, saves
  * its state and resets it if it can; the last close disables interrupts,
- * turns bus mastering off, resets and restores the saved state, and parks
- * the idle function in D3hot.
+ * turns bus mastering off, resets and restores the saved state. A function
+ * with no reset of its own is reset with its whole reset set (slot or bus)
+ * once no function of the set is open. A bound function nobody has open
+ * is runtime suspended, which parks it in D3hot unless disable_idle_d3.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +17,7 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/pm_runtime.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -25,6 +28,8 @@
 bool vfio_pci_nointxmask;
 bool vfio_pci_disable_vga;
 bool vfio_pci_disable_idle_d3;
+
+static void vfio_pci_dev_set_try_reset(struct vfio_device_set *dev_set);
 
 void vfio_pci_core_set_params(bool nointxmask, bool is_disable_vga,
 			      bool is_disable_idle_d3)
@@ -106,6 +111,11 @@ int vfio_pci_reset_locked(struct vfio_pci_core_device *vdev)
 {
 	int ret;
 
+	/*
+	 * From D0 through our own path, so a NoSoftRst- function that user
+	 * space put in D3hot gets its state back before the reset saves it.
+	 */
+	vfio_pci_set_power_state(vdev, PCI_D0);
 	down_write(&vdev->memory_lock);
 	vfio_pci_zap_mmaps(vdev);
 	ret = pci_try_reset_function(vdev->pdev);
@@ -145,11 +155,19 @@ int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 	u16 cmd;
 	int ret;
 
+	/* Out of runtime suspend for as long as the device is open. */
+	if (!vfio_pci_disable_idle_d3) {
+		ret = pm_runtime_resume_and_get(&pdev->dev);
+		if (ret < 0)
+			return ret;
+	}
 	vfio_pci_set_power_state(vdev, PCI_D0);
 
+	/* The state saved below must not include bus mastering. */
+	pci_clear_master(pdev);
 	ret = pci_enable_device(pdev);
 	if (ret)
-		return ret;
+		goto out_power;
 
 	/* -EAGAIN: someone holds the device lock; do not open half-reset. */
 	ret = pci_try_reset_function(pdev);
@@ -200,13 +218,16 @@ out_free_state:
 	vdev->pci_saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
+out_power:
+	if (!vfio_pci_disable_idle_d3)
+		pm_runtime_put(&pdev->dev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_enable);
 
 void vfio_pci_core_finish_enable(struct vfio_pci_core_device *vdev)
 {
-	/* Nothing left to do yet; kept for variant drivers' symmetry. */
+	vfio_pci_sriov_open(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_finish_enable);
 
@@ -214,6 +235,19 @@ void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	int bar;
+
+	/* needs_reset and the set's open count are read under it. */
+	lockdep_assert_held(&vdev->vdev.dev_set->lock);
+
+	/* A close ends low power: take the reference back and wake up. */
+	vfio_pci_runtime_pm_exit(vdev);
+	pm_runtime_resume(&pdev->dev);
+
+	/*
+	 * User space may have left the function in D3hot: a PM reset only
+	 * works from D0, and a NoSoftRst- function must get its state back.
+	 */
+	vfio_pci_set_power_state(vdev, PCI_D0);
 
 	/* Stop every interrupt before the device can be reset under it. */
 	mutex_lock(&vdev->igate);
@@ -263,15 +297,26 @@ void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 	/* No DMA and no INTx while the reset runs. */
 	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
 
-	if (vdev->reset_works && !pci_try_reset_function(pdev))
-		vdev->needs_reset = false;
+	/*
+	 * Reset under locks taken by hand: pci_try_reset_function() would
+	 * save the current state over the one just loaded. Trylock, since
+	 * the holder of the device lock may be waiting for this close.
+	 */
+	if (vdev->reset_works && vfio_compat_pci_dev_trylock(pdev)) {
+		if (!__pci_reset_function_locked(pdev))
+			vdev->needs_reset = false;
+		vfio_compat_pci_dev_unlock(pdev);
+	}
 
 	pci_restore_state(pdev);
 out:
 	pci_disable_device(pdev);
 
+	vfio_pci_dev_set_try_reset(vdev->vdev.dev_set);
+
+	/* Idle now: runtime PM may park it. */
 	if (!vfio_pci_disable_idle_d3)
-		vfio_pci_set_power_state(vdev, PCI_D3hot);
+		pm_runtime_put(&pdev->dev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_disable);
 
@@ -290,28 +335,98 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_open_device);
 
 void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 {
-	vfio_pci_core_disable(to_vfio_pci_core(core_vdev));
+	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+
+	vfio_pci_sriov_close(vdev);
+	vfio_pci_core_disable(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 
 /* ---- ioctls ---- */
 
+/*
+ * The AtomicOp sizes the function may send up to the root port, by
+ * upstream's rule (6.5): sizes its own DEVCAP2 lists as completer sizes,
+ * for which pci_enable_atomic_ops_to_root() finds a root port completing
+ * them and a path routing them (and turns requests on in the function).
+ */
+static int vfio_pci_info_atomic_cap(struct vfio_pci_core_device *vdev,
+				    struct vfio_info_cap *caps)
+{
+	static const struct {
+		u32 devcap2;
+		u32 flag;
+	} sizes[] = {
+		{ PCI_EXP_DEVCAP2_ATOMIC_COMP32, VFIO_PCI_ATOMIC_COMP32 },
+		{ PCI_EXP_DEVCAP2_ATOMIC_COMP64, VFIO_PCI_ATOMIC_COMP64 },
+		{ PCI_EXP_DEVCAP2_ATOMIC_COMP128, VFIO_PCI_ATOMIC_COMP128 },
+	};
+	struct vfio_device_info_cap_pci_atomic_comp cap = {
+		.header.id = VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP,
+		.header.version = 1,
+	};
+	struct pci_dev *pdev = pci_physfn(vdev->pdev);
+	u32 devcap2 = 0;
+	int i;
+
+	pcie_capability_read_dword(pdev, PCI_EXP_DEVCAP2, &devcap2);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		if ((devcap2 & sizes[i].devcap2) &&
+		    !pci_enable_atomic_ops_to_root(pdev, sizes[i].devcap2))
+			cap.flags |= sizes[i].flag;
+	if (!cap.flags)
+		return 0;
+	return vfio_info_add_capability(caps, &cap.header, sizeof(cap));
+}
+
 static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 				   void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_device_info info;
+	int ret;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
 
+	/* A caller that knows cap_offset gets it back, 0 without a chain. */
+	if (info.argsz >= offsetofend(struct vfio_device_info, cap_offset)) {
+		minsz = offsetofend(struct vfio_device_info, cap_offset);
+		info.cap_offset = 0;
+	}
+
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
 	if (vdev->reset_works)
 		info.flags |= VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
+
+	ret = vfio_pci_info_atomic_cap(vdev, &caps);
+	if (ret) {
+		pci_warn(vdev->pdev, "cannot build the AtomicOps capability: %d\n",
+			 ret);
+		return ret;
+	}
+
+	if (caps.size) {
+		info.flags |= VFIO_DEVICE_FLAGS_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			/* Tell user space how much room the chain needs. */
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + sizeof(info), caps.buf,
+					 caps.size))
+				ret = -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
+		if (ret)
+			return ret;
+	}
 
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -518,11 +633,20 @@ struct vfio_pci_walk {
 	void *data;
 };
 
+/* Is @pdev in @slot, itself or below a bridge that is? */
+static bool vfio_pci_in_slot(struct pci_dev *pdev, struct pci_slot *slot)
+{
+	for (; pdev; pdev = pdev->bus->self)
+		if (pdev->bus == slot->bus)
+			return pdev->slot == slot;
+	return false;
+}
+
 static int vfio_pci_walk_one(struct pci_dev *pdev, void *data)
 {
 	struct vfio_pci_walk *walk = data;
 
-	if (walk->slot && pdev->slot != walk->slot)
+	if (walk->slot && !vfio_pci_in_slot(pdev, walk->slot))
 		return 0;
 	return walk->fn(pdev, walk->data);
 }
@@ -533,6 +657,114 @@ static void vfio_pci_walk_affected(struct pci_dev *pdev, bool slot,
 {
 	walk->slot = slot ? pdev->slot : NULL;
 	pci_walk_bus(pdev->bus, vfio_pci_walk_one, walk);
+}
+
+/* ---- Reset sets ---- */
+
+struct vfio_pci_set_walk {
+	struct vfio_device_set *dev_set;
+	bool all_in;
+};
+
+static int vfio_pci_set_has_one(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_set_walk *sw = data;
+
+	if (!vfio_find_device_in_devset(sw->dev_set, &pdev->dev)) {
+		sw->all_in = false;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * The function to hand to pci_reset_bus() for the whole set, or NULL when
+ * the set has no slot or bus reset, or when that reset would also hit a
+ * function that is not ours (bound to another driver, or to none): only
+ * our own functions coordinate with it. Called with dev_set->lock held.
+ */
+static struct pci_dev *
+vfio_pci_dev_set_resettable(struct vfio_device_set *dev_set)
+{
+	struct vfio_pci_set_walk sw = { .dev_set = dev_set, .all_in = true };
+	struct vfio_pci_core_device *first;
+	struct vfio_pci_walk walk;
+	bool slot;
+
+	lockdep_assert_held(&dev_set->lock);
+	first = list_first_entry_or_null(&dev_set->device_list,
+					 struct vfio_pci_core_device,
+					 vdev.dev_set_list);
+	if (!first || vfio_pci_hot_reset_scope(first->pdev, &slot))
+		return NULL;
+
+	walk.fn = vfio_pci_set_has_one;
+	walk.data = &sw;
+	vfio_pci_walk_affected(first->pdev, slot, &walk);
+	return sw.all_in ? first->pdev : NULL;
+}
+
+/* Wake every function of the set (a bus reset needs them in D0). */
+static int vfio_pci_dev_set_runtime_get(struct vfio_device_set *dev_set)
+{
+	struct vfio_pci_core_device *cur;
+	int ret;
+
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
+		ret = pm_runtime_resume_and_get(&cur->pdev->dev);
+		if (ret < 0)
+			goto unwind;
+	}
+	return 0;
+
+unwind:
+	list_for_each_entry_continue_reverse(cur, &dev_set->device_list,
+					     vdev.dev_set_list)
+		pm_runtime_put(&cur->pdev->dev);
+	return ret;
+}
+
+static void vfio_pci_dev_set_runtime_put(struct vfio_device_set *dev_set)
+{
+	struct vfio_pci_core_device *cur;
+
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list)
+		pm_runtime_put(&cur->pdev->dev);
+}
+
+/*
+ * Called from the last close of a function (dev_set->lock held, the
+ * closing device already counted as closed). A function that could not
+ * be reset alone stays dirty (needs_reset) until its whole slot or bus
+ * is reset, which may only happen once no function of the set is open.
+ */
+static void vfio_pci_dev_set_try_reset(struct vfio_device_set *dev_set)
+{
+	struct vfio_pci_core_device *cur;
+	struct pci_dev *pdev;
+	bool dirty = false;
+	int ret;
+
+	if (vfio_device_set_open_count(dev_set))
+		return;
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list)
+		dirty |= cur->needs_reset;
+	if (!dirty)
+		return;
+
+	pdev = vfio_pci_dev_set_resettable(dev_set);
+	if (!pdev || vfio_pci_dev_set_runtime_get(dev_set))
+		return;
+
+	ret = pci_reset_bus(pdev);
+	if (!ret)
+		list_for_each_entry(cur, &dev_set->device_list,
+				    vdev.dev_set_list)
+			cur->needs_reset = false;
+	else
+		pci_dbg(pdev, "reset of the idle reset set failed: %d\n", ret);
+
+	vfio_pci_dev_set_runtime_put(dev_set);
 }
 
 struct vfio_pci_fill {
@@ -723,6 +955,17 @@ static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 		goto out_unlock;
 
 	/*
+	 * Idle functions of the set may be runtime suspended, and any may
+	 * be in D3hot by user space's choice: all to D0 through our own
+	 * path, so NoSoftRst- functions get their state back first.
+	 */
+	ret = vfio_pci_dev_set_runtime_get(dev_set);
+	if (ret)
+		goto out_unlock;
+	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list)
+		vfio_pci_set_power_state(cur, PCI_D0);
+
+	/*
 	 * No mapping may be touched while the bus is down: zap them all and
 	 * hold every device's memory_lock. Trylock, since another thread
 	 * may hold one of them while waiting for the device set.
@@ -743,6 +986,7 @@ static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 			break;
 		up_write(&cur->memory_lock);
 	}
+	vfio_pci_dev_set_runtime_put(dev_set);
 out_unlock:
 	mutex_unlock(&dev_set->lock);
 out_put:
@@ -810,6 +1054,18 @@ int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
 				void __user *arg, size_t argsz)
 {
 	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+		return vfio_pci_sriov_feature_token(to_vfio_pci_core(core_vdev),
+						    flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+		return vfio_pci_core_pm_entry(to_vfio_pci_core(core_vdev),
+					      flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+		return vfio_pci_core_pm_entry_with_wakeup(to_vfio_pci_core(core_vdev),
+							  flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		return vfio_pci_core_pm_exit(to_vfio_pci_core(core_vdev),
+					     flags, arg, argsz);
 	default:
 		return -ENOTTY;
 	}
@@ -818,9 +1074,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_core_ioctl_feature);
 
 /* ---- read / write ---- */
 
-static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
-			   char __user *buf, size_t count, loff_t *ppos,
-			   bool iswrite)
+static ssize_t vfio_pci_rw_region(struct vfio_pci_core_device *vdev,
+				  char __user *buf, size_t count, loff_t *ppos,
+				  bool iswrite)
 {
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 
@@ -838,6 +1094,26 @@ static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 	default:
 		return -EINVAL;
 	}
+}
+
+/* An access wakes a device in low power for as long as it takes. */
+static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
+			   char __user *buf, size_t count, loff_t *ppos,
+			   bool iswrite)
+{
+	ssize_t ret;
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
+	if (ret) {
+		pci_info_ratelimited(vdev->pdev, "runtime resume failed: %zd\n",
+				     ret);
+		return -EIO;
+	}
+	ret = vfio_pci_rw_region(vdev, buf, count, ppos, iswrite);
+	pm_runtime_put(&vdev->pdev->dev);
+	return ret;
 }
 
 ssize_t vfio_pci_core_read(struct vfio_device *core_vdev, char __user *buf,
@@ -881,8 +1157,9 @@ static vm_fault_t vfio_pci_mmap_fault(struct vm_fault *vmf)
 	pfn = (pci_resource_start(vdev->pdev, index) >> PAGE_SHIFT) + pgoff +
 	      ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
 
+	/* Nothing wakes a device in low power from here: no access. */
 	down_read(&vdev->memory_lock);
-	if (vfio_pci_memory_enabled(vdev))
+	if (!vdev->pm_runtime_engaged && vfio_pci_memory_enabled(vdev))
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	up_read(&vdev->memory_lock);
 	return ret;
@@ -947,7 +1224,7 @@ int vfio_pci_core_mmap(struct vfio_device *core_vdev,
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_mmap);
 
-/* ---- release request, match ---- */
+/* ---- release request ---- */
 
 void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 {
@@ -968,14 +1245,6 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 	mutex_unlock(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_request);
-
-int vfio_pci_core_match(struct vfio_device *core_vdev, char *buf)
-{
-	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
-
-	return !strcmp(pci_name(vdev->pdev), buf);
-}
-EXPORT_SYMBOL_GPL(vfio_pci_core_match);
 
 /* ---- AER ---- */
 
@@ -1003,13 +1272,39 @@ const struct pci_error_handlers vfio_pci_core_err_handlers = {
 };
 EXPORT_SYMBOL_GPL(vfio_pci_core_err_handlers);
 
-/* Creating VFs needs the VF token protocol, which is not there yet. */
-int vfio_pci_core_sriov_configure(struct vfio_pci_core_device *vdev,
-				  int nr_virtfn)
+/* ---- Runtime PM ---- */
+
+/*
+ * A function is runtime suspended when nobody has it open (open holds a
+ * reference), or when its user asked for low power (vfio_pci_power.c).
+ * The PCI core then saves its state and puts it in the lowest state it
+ * can wake from: D3hot for a function with PM.
+ */
+static int vfio_pci_runtime_suspend(struct device *dev)
 {
-	return -ENODEV;
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
+
+	/*
+	 * Start from D0 through our own path: if user space left the
+	 * function in D3hot, a NoSoftRst- one gets its state back before
+	 * the PCI core saves it.
+	 */
+	vfio_pci_set_power_state(vdev, PCI_D0);
+	vfio_pci_low_power_suspend(vdev);
+	return 0;
 }
-EXPORT_SYMBOL_GPL(vfio_pci_core_sriov_configure);
+
+/* The PCI core restored D0 and the saved state before this. */
+static int vfio_pci_runtime_resume(struct device *dev)
+{
+	vfio_pci_low_power_resume(dev_get_drvdata(dev));
+	return 0;
+}
+
+static const struct dev_pm_ops vfio_pci_core_pm_ops = {
+	.runtime_suspend = vfio_pci_runtime_suspend,
+	.runtime_resume = vfio_pci_runtime_resume,
+};
 
 /* ---- init, release, registration ---- */
 
@@ -1064,6 +1359,10 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
 		return -EINVAL;
 
+	ret = vfio_pci_sriov_init(vdev);
+	if (ret)
+		return ret;
+
 	/* Functions reset together share one set (slot, else bus). */
 	if (pdev->slot && !pci_probe_reset_slot(pdev->slot))
 		ret = vfio_assign_device_set(&vdev->vdev, pdev->slot);
@@ -1072,7 +1371,7 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 	else
 		ret = 0;	/* the core gives it a set of its own */
 	if (ret)
-		return ret;
+		goto out_sriov;
 
 	/* Without NoSoftRst, D3hot->D0 loses the state: restore it. */
 	if (pdev->pm_cap) {
@@ -1080,23 +1379,41 @@ int vfio_pci_core_register_device(struct vfio_pci_core_device *vdev)
 		vdev->needs_pm_restore = !(pmcsr & PCI_PM_CTRL_NO_SOFT_RESET);
 	}
 
+	/*
+	 * The PCI core leaves an unbound function in an unknown power
+	 * state, from which only D0 is allowed: go there before runtime PM
+	 * may take it down. probe() runs with a runtime PM reference held
+	 * for the driver; dropping it lets the idle function suspend.
+	 */
+	vfio_pci_set_power_state(vdev, PCI_D0);
+	pdev->dev.driver->pm = &vfio_pci_core_pm_ops;
+	pm_runtime_allow(&pdev->dev);
 	if (!vfio_pci_disable_idle_d3)
-		vfio_pci_set_power_state(vdev, PCI_D3hot);
+		pm_runtime_put(&pdev->dev);
 
 	ret = vfio_register_group_dev(&vdev->vdev);
-	if (ret && !vfio_pci_disable_idle_d3)
-		vfio_pci_set_power_state(vdev, PCI_D0);
+	if (!ret)
+		return 0;
+	if (!vfio_pci_disable_idle_d3)
+		pm_runtime_get_noresume(&pdev->dev);
+	pm_runtime_forbid(&pdev->dev);
+out_sriov:
+	vfio_pci_sriov_exit(vdev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_register_device);
 
 void vfio_pci_core_unregister_device(struct vfio_pci_core_device *vdev)
 {
+	/* The VFs go first: their removal waits for their users. */
+	vfio_pci_sriov_disable(vdev);
 	vfio_unregister_group_dev(&vdev->vdev);
+	vfio_pci_sriov_exit(vdev);
 
-	/* Hand the function back to the host in D0. */
+	/* Take back probe()'s reference; forbidding resumes it to D0. */
 	if (!vfio_pci_disable_idle_d3)
-		vfio_pci_set_power_state(vdev, PCI_D0);
+		pm_runtime_get_noresume(&vdev->pdev->dev);
+	pm_runtime_forbid(&vdev->pdev->dev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_unregister_device);
 

@@ -82,10 +82,12 @@ static void vfio_pci_intx_signal(struct vfio_pci_core_device *vdev)
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 }
 
-void vfio_pci_intx_mask(struct vfio_pci_core_device *vdev)
+/* Returns true if this masked a line that was live until now. */
+bool vfio_pci_intx_mask(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	unsigned long flags;
+	bool masked = false;
 
 	spin_lock_irqsave(&vdev->irqlock, flags);
 	if (vfio_pci_is_intx(vdev) && !vdev->ctx[0].masked) {
@@ -94,11 +96,13 @@ void vfio_pci_intx_mask(struct vfio_pci_core_device *vdev)
 		else
 			disable_irq_nosync(pdev->irq);
 		vdev->ctx[0].masked = true;
+		masked = true;
 	} else if (!vfio_pci_is_intx(vdev)) {
 		/* Remembered: INTx starts masked when it is set up. */
 		vdev->virq_disabled = true;
 	}
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
+	return masked;
 }
 
 /* Returns true if the line is still asserted and was left masked. */

@@ -44,13 +44,34 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_core_device *vdev,
 					u16 cmd);
 int vfio_pci_reset_locked(struct vfio_pci_core_device *vdev);
 
+/* vfio_pci_sriov.c */
+int vfio_pci_sriov_init(struct vfio_pci_core_device *vdev);
+void vfio_pci_sriov_exit(struct vfio_pci_core_device *vdev);
+void vfio_pci_sriov_open(struct vfio_pci_core_device *vdev);
+void vfio_pci_sriov_close(struct vfio_pci_core_device *vdev);
+void vfio_pci_sriov_disable(struct vfio_pci_core_device *vdev);
+int vfio_pci_sriov_feature_token(struct vfio_pci_core_device *vdev,
+				 u32 flags, void __user *arg, size_t argsz);
+
 /* vfio_pci_intrs.c */
 int vfio_pci_irq_count(struct vfio_pci_core_device *vdev, int irq_type);
 int vfio_pci_set_irqs_ioctl(struct vfio_pci_core_device *vdev, u32 flags,
 			    unsigned int index, unsigned int start,
 			    unsigned int count, void *data);
 void vfio_pci_irqs_disable_all(struct vfio_pci_core_device *vdev);
-void vfio_pci_intx_mask(struct vfio_pci_core_device *vdev);
+bool vfio_pci_intx_mask(struct vfio_pci_core_device *vdev);
 void vfio_pci_intx_unmask(struct vfio_pci_core_device *vdev);
+
+/* vfio_pci_power.c */
+void vfio_pci_low_power_suspend(struct vfio_pci_core_device *vdev);
+void vfio_pci_low_power_resume(struct vfio_pci_core_device *vdev);
+void vfio_pci_runtime_pm_exit(struct vfio_pci_core_device *vdev);
+int vfio_pci_core_pm_entry(struct vfio_pci_core_device *vdev, u32 flags,
+			   void __user *arg, size_t argsz);
+int vfio_pci_core_pm_entry_with_wakeup(struct vfio_pci_core_device *vdev,
+				       u32 flags, void __user *arg,
+				       size_t argsz);
+int vfio_pci_core_pm_exit(struct vfio_pci_core_device *vdev, u32 flags,
+			  void __user *arg, size_t argsz);
 
 #endif /* VFIO_PCI_PRIV_H */

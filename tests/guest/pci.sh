@@ -16,10 +16,14 @@ na() { echo "N/A  $1: $2"; }
 result() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
 prog() { "$@" || failures=$((failures + 1)); }
 
-# The first PCI device whose vendor:device or class prefix matches.
+# The first PCI device whose vendor:device or class prefix matches. SR-IOV
+# capable functions are left to the SR-IOV tests, and found with $2=sriov.
 find_dev() {
-	local d
+	local d sr
 	for d in /sys/bus/pci/devices/*; do
+		sr=""
+		[ -e "$d/sriov_totalvfs" ] && sr=sriov
+		[ "$sr" = "${2:-}" ] || continue
 		# shellcheck disable=SC2254 # $1 is a glob on purpose
 		case "$(cat "$d/vendor"):$(cat "$d/device"):$(cat "$d/class")" in
 		$1) echo "${d##*/}"; return 0 ;;
@@ -126,18 +130,109 @@ result pci-find-nvme $? "no class 0108 device in /sys/bus/pci/devices"
 if [ -n "$edu" ]; then
 	if bind edu "$edu"; then
 		prog t_config "$edu"
-		prog t_pci_extra "$edu"
+		# Mappings across resets and the hot reset proof need a
+		# resettable function behind a bridge: the NVMe.
+		if [ -n "$nvme" ] && bind extra-nvme "$nvme"; then
+			prog t_pci_extra "$edu" "$nvme"
+		else
+			prog t_pci_extra "$edu"
+		fi
+		[ -z "$nvme" ] || release extra-nvme "$nvme"
 		prog t_edu "$edu"
 		prog t_iommu_block "$edu"
 		prog t_type1 "$edu"
+		prog t_dirty "$edu"
+		# Peer-to-peer: edu DMAs from the NVMe BAR, so both are bound.
+		if [ -n "$nvme" ] && bind p2p-nvme "$nvme"; then
+			prog t_pfnmap "$edu" "$nvme"
+		else
+			prog t_pfnmap "$edu"
+		fi
+		[ -z "$nvme" ] || release p2p-nvme "$nvme"
 		prog t_badinput "$edu"
+		prog t_feature "$edu" edu
+		prog t_lowpower "$edu" edu
 		prog t_lifetime "$edu"
+		prog t_sriov nonpf "$edu"
 	fi
 	release edu "$edu"
 fi
 if [ -n "$nvme" ]; then
-	bind nvme "$nvme" && prog t_nvme "$nvme"
+	if bind nvme "$nvme"; then
+		prog t_nvme "$nvme"
+		prog t_feature "$nvme" nvme
+		prog t_lowpower "$nvme" nvme
+	fi
 	release nvme "$nvme"
+fi
+
+# Unbind a function from vfio-pci and clear its driver_override, for a
+# function whose group another bound function keeps (release() wants the
+# group gone).
+unbind_only() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -z "$(driver_of "$1")" ] || sysfs_write "$1" "$dev/driver/unbind"
+	sysfs_write "" "$dev/driver_override"
+}
+
+# Functions matching $1 (as find_dev) that sit behind a bridge, not on a
+# root bus.
+find_behind_bridge() {
+	local d parent
+	for d in /sys/bus/pci/devices/*; do
+		parent=$(basename "$(dirname "$(readlink -f "$d")")")
+		case "$parent" in pci*) continue ;; esac
+		# shellcheck disable=SC2254 # $1 is a glob on purpose
+		case "$(cat "$d/vendor"):$(cat "$d/device"):$(cat "$d/class")" in
+		$1) echo "${d##*/}" ;;
+		esac
+	done
+}
+
+# Reset sets: two e1000 functions behind one root port have no reset of
+# their own; only the bus reset of both resets them (t_reset_set).
+read -r -a rs <<<"$(find_behind_bridge '0x8086:0x100e:*' | tr '\n' ' ')"
+[ "${#rs[@]}" = 2 ]
+result resetset-devices $? "want two 8086:100e functions behind a bridge, found: ${rs[*]:-none}"
+if [ "${#rs[@]}" = 2 ]; then
+	if bind resetset-a "${rs[0]}" && bind resetset-b "${rs[1]}"; then
+		prog t_reset_set "${rs[0]}" "${rs[1]}"
+	fi
+	unbind_only "${rs[0]}"
+	release resetset-b "${rs[1]}"
+fi
+
+# The ERR IRQ: an AER error injected on the e1000e (PCIe, with AER)
+# reaches its user; conventional PCI (edu) has no ERR IRQ (t_err).
+e1000e=$(find_dev '0x8086:0x10d3:*')
+result err-find-e1000e $? "no 8086:10d3 in /sys/bus/pci/devices"
+if [ -n "$e1000e" ]; then
+	out=$(modprobe aer_inject 2>&1)
+	[ -c /dev/aer_inject ]
+	result err-aer-inject $? "modprobe aer_inject: ${out:-no /dev/aer_inject}"
+	if bind e1000e "$e1000e"; then
+		if [ -n "$edu" ] && bind err-edu "$edu"; then
+			prog t_err "$e1000e" "$edu"
+			release err-edu "$edu"
+		else
+			prog t_err "$e1000e"
+		fi
+	fi
+	release e1000e "$e1000e"
+	modprobe -r aer_inject >/dev/null 2>&1
+fi
+
+# SR-IOV and the VF token on QEMU's SR-IOV NVMe PF. t_sriov leaves the PF
+# bound with no VFs and enable_sriov off, as it found them.
+sriov_pf=$(find_dev '*:*:0x0108*' sriov)
+result sriov-find-pf $? "no SR-IOV capable class 0108 device"
+if [ -n "$sriov_pf" ]; then
+	bind sriov "$sriov_pf" && prog t_sriov pf "$sriov_pf"
+	release sriov "$sriov_pf"
+	n=$(cat "/sys/bus/pci/devices/$sriov_pf/sriov_numvfs")
+	p=$(cat /sys/module/vfio_pci/parameters/enable_sriov)
+	[ "$n" = 0 ] && [ "$p" = N ]
+	result sriov-cleanup $? "sriov_numvfs $n, enable_sriov $p after the release"
 fi
 
 # ids=: vfio-pci loaded with edu's ID binds it with no driver_override, and
@@ -205,6 +300,32 @@ if [ -n "$nic1" ] && bind nic "$nic0"; then
 	prog t_viability "$nic0" viable viability-again-
 	release nic "$nic0"
 	modprobe -r e1000
+fi
+
+# Module parameters with visible effects (t_modparams): vfio-pci reloaded
+# with each, the function bound and checked, then reloaded without.
+params() {
+	local what=$1 bdf=$2 how=$3 param=$4 out
+	modprobe -r vfio-pci >/dev/null 2>&1
+	# shellcheck disable=SC2086 # no parameter at all when empty
+	out=$(modprobe vfio-pci $param 2>&1)
+	result "params-load-$how" $? "modprobe vfio-pci $param: $out"
+	if bind "params-$how" "$bdf"; then
+		prog t_modparams "$what" "$bdf" "$how"
+	fi
+	release "params-$how" "$bdf"
+}
+if [ -z "$stuck" ]; then
+	[ -z "$nvme" ] || params idle "$nvme" d3 ""
+	[ -z "$nvme" ] || params idle "$nvme" d0 disable_idle_d3=1
+	[ -z "$edu" ] || params intx "$edu" masking ""
+	[ -z "$edu" ] || params intx "$edu" exclusive nointxmask=1
+	modprobe -r vfio-pci >/dev/null 2>&1
+	out=$(modprobe vfio-pci 2>&1)
+	p=$(cat /sys/module/vfio_pci/parameters/disable_idle_d3 \
+		/sys/module/vfio_pci/parameters/nointxmask 2>&1 | tr -d '\n')
+	[ "$p" = NN ]
+	result params-restore $? "after reloading vfio-pci without parameters: disable_idle_d3 and nointxmask read '$p' ${out:+($out)}"
 fi
 
 # Nothing holds vfio any more: it all unloads.

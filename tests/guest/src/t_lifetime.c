@@ -9,7 +9,14 @@
  *  - kill -9 of a process with live mappings unpins its pages. The counter
  *    is /proc/vmstat: nr_foll_pin_acquired - nr_foll_pin_released is the
  *    number of pages pinned with FOLL_PIN system-wide right now, which is
- *    how Type1 pins; it does not depend on the dead process's accounting.
+ *    how Type1 pins; it does not depend on the dead process's accounting;
+ *  - removing the function from the PCI bus (sysfs remove) while user
+ *    space holds it and has DMA mapped behaves like unbind: the request
+ *    IRQ fires, remove() waits for the device fd to close and then
+ *    completes, revoking the group (its fd answers ENODEV) as upstream
+ *    does since 6.1; nothing stays pinned once the group and container
+ *    are closed; a rescan brings the function back and it is bound to
+ *    vfio-pci again.
  *
  *   t_lifetime BDF        (bound to vfio-pci; rebound there at the end)
  */
@@ -166,6 +173,152 @@ out:
 	close(efd);
 }
 
+static bool dev_present(const char *bdf)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	return access(path, F_OK) == 0;
+}
+
+/* Rescan the PCI bus until @bdf is back; true if it came back. */
+static bool pci_rescan(const char *bdf)
+{
+	int i;
+
+	vu_write_str("/sys/bus/pci/rescan", "1");
+	for (i = 0; i < 50 && !dev_present(bdf); i++)
+		vu_sleep_ms(100);
+	return dev_present(bdf);
+}
+
+static bool bind_vfio(const char *bdf)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/driver_override", bdf);
+	return vu_write_str(path, "vfio-pci") &&
+	       vu_write_str("/sys/bus/pci/drivers_probe", bdf) &&
+	       driver_is(bdf, "vfio-pci");
+}
+
+static void remove_blocks(const char *bdf)
+{
+	void *buf = vu_alloc(KILL_PAGES * VU_PAGE);
+	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
+	struct vfio_group_status gst = { .argsz = sizeof(gst) };
+	bool old_wait = !vu_bundle() && !vu_kernel_at_least(6, 1);
+	long long p0, p1, p2;
+	bool running, usable, ok;
+	int ret, err;
+	int efd = vu_eventfd(), st;
+	char path[96], node[32];
+	struct vdev d;
+	pid_t pid;
+	__u64 v;
+
+	vu_init(&d, bdf);
+	p0 = pinned_pages();
+	ok = buf && p0 >= 0 && vu_open(&d, bdf, true) &&
+	     vu_map(d.container, buf, IOVA, KILL_PAGES * VU_PAGE) == 0 &&
+	     vu_irq_eventfds(d.device, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &efd) == 0;
+	if (!check(ok, "lifetime-remove-setup",
+		   "buffer, pin counters (%lld), open, map 16 MiB or REQ eventfd: %s",
+		   p0, d.why[0] ? d.why : strerror(errno)))
+		goto out;
+	p1 = pinned_pages();
+	snprintf(node, sizeof(node), "/dev/vfio/%d", d.group_id);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	pid = fork();
+	if (pid == 0) {
+		vu_close(&d);
+		close(efd);
+		_exit(vu_write_str(path, "1") ? 0 : 1);
+	}
+	if (pid < 0) {
+		check(false, "lifetime-remove-blocks", "fork: %s",
+		      strerror(errno));
+		goto out;
+	}
+
+	v = vu_wait_eventfd(efd, 5000);
+	check(v >= 1, "lifetime-remove-req-irq",
+	      "no request on the REQ eventfd within 5 s of the remove");
+	vu_sleep_ms(500);
+	running = waitpid(pid, &st, WNOHANG) == 0;
+	usable = ioctl(d.device, VFIO_DEVICE_GET_INFO, &dinfo) == 0;
+	check(running && usable, "lifetime-remove-blocks",
+	      "with the device open: remove %s, GET_INFO %s",
+	      running ? "still blocked" : "returned",
+	      usable ? "works" : "fails");
+
+	/* As a VMM would: the device first, the mappings with the rest. */
+	close(d.device);
+	d.device = -1;
+	if (old_wait) {
+		/*
+		 * Before 6.1, remove() also waited for the group to leave its
+		 * container: closing the group file is what lets it end.
+		 */
+		not_applicable("lifetime-remove-completes",
+			       "the in-tree vfio of %s waits for the group to leave its container too; upstream revokes the group itself since 6.1",
+			       vu_release());
+		not_applicable("lifetime-remove-group-revoked",
+			       "the in-tree vfio of %s has no group revocation (upstream 6.1)",
+			       vu_release());
+		vu_close(&d);
+	}
+	st = wait_child(pid, 15000);
+	if (!check(st == 0 && !dev_present(bdf),
+		   old_wait ? "lifetime-remove-completes-after-group-close" :
+			      "lifetime-remove-completes",
+		   "after closing the device fd%s: remove %s, %s %s",
+		   old_wait ? " and the group" : "",
+		   st == -1 ? "still blocked after 15 s" :
+		   st ? "failed" : "done", bdf,
+		   dev_present(bdf) ? "still on the bus" : "gone")) {
+		/* See unbind_blocks(): a stuck remove cannot be killed. */
+		if (st == -1) {
+			kill(pid, SIGKILL);
+			if (wait_child(pid, 2000) == -1)
+				goto out;
+		}
+	}
+	if (!old_wait) {
+		/* The group fd outlives its group's last device, revoked. */
+		ret = ioctl(d.group, VFIO_GROUP_GET_STATUS, &gst);
+		err = errno;
+		check(ret < 0 && err == ENODEV, "lifetime-remove-group-revoked",
+		      "GET_STATUS on the open group fd after the remove: %d (%s), flags %#x; want ENODEV",
+		      ret, ret ? strerror(err) : "ok", gst.flags);
+	}
+	vu_close(&d);
+	p2 = pinned_pages();
+	check(p1 - p0 >= (long long)KILL_PAGES - PIN_SLACK &&
+	      p2 - p0 < PIN_SLACK && p0 - p2 < PIN_SLACK,
+	      "lifetime-remove-unpins",
+	      "pinned pages %lld before, %lld mapped (want +%lu), %lld after remove and close (want back)",
+	      p0, p1, KILL_PAGES, p2);
+	check(access(node, F_OK) != 0, "lifetime-remove-group-node-gone",
+	      "%s still exists after the function was removed and its group closed",
+	      node);
+out:
+	vu_close(&d);
+	close(efd);
+	if (buf)
+		munmap(buf, KILL_PAGES * VU_PAGE);
+	if (!dev_present(bdf) &&
+	    !check(pci_rescan(bdf), "lifetime-rescan",
+		   "%s did not come back within 5 s of a PCI rescan", bdf))
+		return;
+	check(driver_is(bdf, "vfio-pci") || bind_vfio(bdf),
+	      "lifetime-rescan-rebind",
+	      "%s is not bound to vfio-pci after driver_override and drivers_probe",
+	      bdf);
+}
+
 static void lock_accounting(const char *bdf)
 {
 	long long l0, l1, l2, l3;
@@ -265,5 +418,6 @@ int main(int argc, char **argv)
 	lock_accounting(argv[1]);
 	kill_releases(argv[1]);
 	unbind_blocks(argv[1]);
+	remove_blocks(argv[1]);
 	return check_exit();
 }
