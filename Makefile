@@ -6,6 +6,7 @@
 #   make matrix                build against Debian's 5.10, 6.1, 6.12 and 7.2
 #   make check                 static checks, the matrix, guest tests on all four
 #   make demo                  boot a Debian kernel with the bundle and show it
+#   make deb | make rpm        the vfio-backports-dkms packages (PKG_OUT=dir)
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VERSION := $(shell cat $(TOP)/VERSION)
 
@@ -39,6 +40,26 @@ distclean: clean
 version:
 	@echo $(VERSION)
 
+# The DKMS source tree as the packages install it (DESTDIR=/usr/src/
+# vfio-backports-VERSION): what the module build needs, and dkms.conf
+# carrying the version from VERSION.
+dkms-source:
+	@test -n "$(DESTDIR)" || { echo "dkms-source: set DESTDIR" >&2; exit 1; }
+	mkdir -p $(DESTDIR)
+	cd $(TOP) && install -m 644 Makefile Kbuild VERSION $(DESTDIR)/
+	cd $(TOP) && find compat include src -path compat/generated -prune -o -type f \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Kbuild.in -o -name kbuild.inc \) \
+		-exec install -m 644 -D {} $(DESTDIR)/{} \;
+	install -m 755 $(TOP)/compat/configure $(DESTDIR)/compat/configure
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' $(TOP)/dkms.conf \
+		>$(DESTDIR)/dkms.conf
+
+deb:
+	@bash $(TOP)/scripts/package deb
+
+rpm:
+	@bash $(TOP)/scripts/package rpm
+
 matrix:
 	@bash $(TOP)/scripts/matrix $(KERNELS)
 
@@ -52,4 +73,4 @@ demo:
 	@bash $(TOP)/scripts/demo
 
 .PHONY: all compat modules modules_install clean distclean version matrix \
-	guest-tests check demo
+	guest-tests check demo dkms-source deb rpm

@@ -25,6 +25,7 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/refcount.h>
@@ -34,6 +35,15 @@
 
 /* Lets a build tell the bundle's header from a kernel's. */
 #define VFIO_BACKPORTS_KAPI 1
+
+/*
+ * The bundle exports everything in the VFIO_BACKPORTS namespace
+ * (compat/symbol_namespace.h); a module that includes this header imports
+ * it. A module built against a kernel's own <linux/vfio.h> does not, and
+ * the module loader refuses it instead of letting it run on structures
+ * whose layout it does not know.
+ */
+MODULE_INFO(import_ns, "VFIO_BACKPORTS");
 
 struct kvm;
 struct vfio_group;
