@@ -1881,10 +1881,9 @@ static long vfio_iommu_get_info(struct vfio_iommu *iommu, void __user *arg)
 	size_t outsz;
 	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&info, arg, minsz);
+	if (ret)
+		return ret;
 	/* Never write past what the caller said it has. */
 	outsz = min_t(size_t, info.argsz, sizeof(info));
 
@@ -2059,10 +2058,12 @@ static long vfio_iommu_map_dma(struct vfio_iommu *iommu, void __user *arg)
 	size_t minsz = offsetofend(struct vfio_iommu_type1_dma_map, size);
 	u32 mask = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE |
 		   VFIO_DMA_MAP_FLAG_VADDR;
+	int ret;
 
-	if (copy_from_user(&map, arg, minsz))
-		return -EFAULT;
-	if (map.argsz < minsz || map.flags & ~mask)
+	ret = vfio_copy_argsz(&map, arg, minsz);
+	if (ret)
+		return ret;
+	if (map.flags & ~mask)
 		return -EINVAL;
 	return vfio_dma_do_map(iommu, &map);
 }
@@ -2220,9 +2221,10 @@ static long vfio_iommu_unmap_dma(struct vfio_iommu *iommu, void __user *arg)
 	u64 *buf = NULL;
 	int ret;
 
-	if (copy_from_user(&unmap, arg, minsz))
-		return -EFAULT;
-	if (unmap.argsz < minsz || unmap.flags & ~mask)
+	ret = vfio_copy_argsz(&unmap, arg, minsz);
+	if (ret)
+		return ret;
+	if (unmap.flags & ~mask)
 		return -EINVAL;
 
 	/* The bitmap follows the struct and covers exactly its range. */
@@ -2314,10 +2316,11 @@ static long vfio_iommu_dirty_pages(struct vfio_iommu *iommu, void __user *arg)
 	/* As upstream: Type1 v1 containers have no dirty tracking. */
 	if (!iommu->v2)
 		return -EACCES;
-	if (copy_from_user(&dirty, arg, minsz))
-		return -EFAULT;
+	ret = vfio_copy_argsz(&dirty, arg, minsz);
+	if (ret)
+		return ret;
 	/* Exactly one operation. */
-	if (dirty.argsz < minsz || dirty.flags & ~mask ||
+	if (dirty.flags & ~mask ||
 	    hweight32(dirty.flags) != 1)
 		return -EINVAL;
 

@@ -387,10 +387,9 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 	struct vfio_device_info info;
 	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&info, arg, minsz);
+	if (ret)
+		return ret;
 
 	/* A caller that knows cap_offset gets it back, 0 without a chain. */
 	if (info.argsz >= offsetofend(struct vfio_device_info, cap_offset)) {
@@ -470,10 +469,9 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 	struct vfio_region_info info;
 	int ret = 0;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&info, arg, minsz);
+	if (ret)
+		return ret;
 
 	switch (info.index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
@@ -554,10 +552,12 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+	ret = vfio_copy_argsz(&info, arg, minsz);
+	if (ret)
+		return ret;
+	if (info.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
 
 	/* AER reporting needs a PCIe function. */
@@ -818,10 +818,9 @@ static int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
 	bool slot;
 	int count = 0, ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-	if (hdr.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&hdr, arg, minsz);
+	if (ret)
+		return ret;
 	hdr.flags = 0;
 
 	ret = vfio_pci_hot_reset_scope(vdev->pdev, &slot);
@@ -905,9 +904,10 @@ static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 	s32 *fds;
 	bool slot;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-	if (hdr.argsz < minsz || hdr.flags)
+	ret = vfio_copy_argsz(&hdr, arg, minsz);
+	if (ret)
+		return ret;
+	if (hdr.flags)
 		return -EINVAL;
 
 	ret = vfio_pci_hot_reset_scope(vdev->pdev, &slot);
@@ -1003,12 +1003,11 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
 {
 	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
 	struct vfio_device_ioeventfd ioeventfd;
-	int count;
+	int count, ret;
 
-	if (copy_from_user(&ioeventfd, arg, minsz))
-		return -EFAULT;
-	if (ioeventfd.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_copy_argsz(&ioeventfd, arg, minsz);
+	if (ret)
+		return ret;
 	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
 		return -EINVAL;
 
