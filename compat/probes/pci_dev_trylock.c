@@ -6,6 +6,7 @@
  */
 #include <linux/pci.h>
 
+int vfio_probe_dev_trylock(struct pci_dev *pdev);
 int vfio_probe_dev_trylock(struct pci_dev *pdev)
 {
 	if (!pci_dev_trylock(pdev))
