@@ -43,6 +43,32 @@ static inline void vfio_compat_pci_dev_unlock(struct pci_dev *pdev)
 #endif
 }
 
+/*
+ * MSI-X vectors added while MSI-X is enabled (v6.2), where the interrupt
+ * domain allows it; before, the vector set is fixed at enable time.
+ */
+static inline bool vfio_compat_msix_can_alloc_dyn(struct pci_dev *pdev)
+{
+#ifdef HAVE_PCI_MSIX_ALLOC_IRQ_AT
+	return pci_msix_can_alloc_dyn(pdev);
+#else
+	return false;
+#endif
+}
+
+/* The Linux irq of a newly allocated MSI-X vector INDEX, or -errno. */
+static inline int vfio_compat_msix_alloc_irq_at(struct pci_dev *pdev,
+						unsigned int index)
+{
+#ifdef HAVE_PCI_MSIX_ALLOC_IRQ_AT
+	struct msi_map map = pci_msix_alloc_irq_at(pdev, index, NULL);
+
+	return map.index < 0 ? map.index : map.virq;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /* eventfd_signal() lost its count argument in v6.8. */
 static inline void vfio_compat_eventfd_signal(struct eventfd_ctx *ctx)
 {

@@ -55,6 +55,7 @@ struct vfio_pci_core_device {
 	int			num_ctx;
 	int			irq_type;
 	bool			pci_2_3;
+	bool			has_dyn_msix;
 	bool			virq_disabled;
 	struct eventfd_ctx	*err_trigger;
 	struct eventfd_ctx	*req_trigger;

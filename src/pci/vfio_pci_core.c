@@ -182,6 +182,7 @@ int vfio_pci_core_enable(struct vfio_pci_core_device *vdev)
 
 	vdev->pci_2_3 = !vfio_pci_nointxmask && pci_intx_mask_supported(pdev);
 	vdev->nointx = !pdev->irq;
+	vdev->has_dyn_msix = vfio_compat_msix_can_alloc_dyn(pdev);
 
 	/* With 2.3 masking, INTx disable is ours: start with it clear. */
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
@@ -569,7 +570,7 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
 		info.flags |= VFIO_IRQ_INFO_MASKABLE |
 			      VFIO_IRQ_INFO_AUTOMASKED;
-	else
+	else if (info.index != VFIO_PCI_MSIX_IRQ_INDEX || !vdev->has_dyn_msix)
 		info.flags |= VFIO_IRQ_INFO_NORESIZE;
 
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;

@@ -361,13 +361,19 @@ static int vfio_pci_msi_enable(struct vfio_pci_core_device *vdev, int nvec,
 {
 	struct pci_dev *pdev = vdev->pdev;
 	struct vfio_pci_irq_ctx *ctx;
+	int nctx, ret;
 	u16 cmd;
-	int ret;
 
 	if (!vfio_pci_irq_is(vdev, VFIO_PCI_IRQ_NONE))
 		return -EINVAL;
 
-	ctx = kcalloc(nvec, sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	/*
+	 * With dynamic MSI-X every vector of the table may get an eventfd
+	 * later, so each needs its context now; only nvec get an irq.
+	 */
+	nctx = msix && vdev->has_dyn_msix ?
+		vfio_pci_irq_count(vdev, VFIO_PCI_MSIX_IRQ_INDEX) : nvec;
+	ctx = kcalloc(nctx, sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 
@@ -384,11 +390,35 @@ static int vfio_pci_msi_enable(struct vfio_pci_core_device *vdev, int nvec,
 	}
 
 	vdev->ctx = ctx;
-	vdev->num_ctx = nvec;
+	vdev->num_ctx = nctx;
 	/* The virtual enable bits stay as user space wrote them. */
 	vdev->irq_type = msix ? VFIO_PCI_MSIX_IRQ_INDEX :
 				VFIO_PCI_MSI_IRQ_INDEX;
 	return 0;
+}
+
+/*
+ * The irq of a vector. A vector MSI-X enable did not allocate is added
+ * now where the kernel allows it; it stays until MSI-X is disabled.
+ */
+static int vfio_pci_msi_vector_irq(struct vfio_pci_core_device *vdev,
+				   int vector, bool msix)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int irq;
+	u16 cmd;
+
+	irq = pci_irq_vector(pdev, vector);
+	if (irq >= 0 || !msix || !vdev->has_dyn_msix)
+		return irq < 0 ? -EINVAL : irq;
+
+	/* The new vector's table entry is written through the BAR. */
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	irq = vfio_compat_msix_alloc_irq_at(pdev, vector);
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	if (irq < 0)
+		pci_dbg(pdev, "cannot add MSI-X vector %d: %d\n", vector, irq);
+	return irq;
 }
 
 static int vfio_pci_msi_set_vector(struct vfio_pci_core_device *vdev,
@@ -400,12 +430,8 @@ static int vfio_pci_msi_set_vector(struct vfio_pci_core_device *vdev,
 	int irq, ret;
 	u16 cmd;
 
-	irq = pci_irq_vector(pdev, vector);
-	if (irq < 0)
-		return -EINVAL;
-
 	if (ctx->trigger) {
-		free_irq(irq, ctx->trigger);
+		free_irq(pci_irq_vector(pdev, vector), ctx->trigger);
 		eventfd_ctx_put(ctx->trigger);
 		kfree(ctx->name);
 		ctx->trigger = NULL;
@@ -414,31 +440,37 @@ static int vfio_pci_msi_set_vector(struct vfio_pci_core_device *vdev,
 	if (fd < 0)
 		return 0;
 
+	trigger = eventfd_ctx_fdget(fd);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+
+	irq = vfio_pci_msi_vector_irq(vdev, vector, msix);
+	if (irq < 0) {
+		ret = irq;
+		goto out_put;
+	}
+
 	ctx->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%d](%s)",
 			      msix ? "x" : "", vector, pci_name(pdev));
-	if (!ctx->name)
-		return -ENOMEM;
-
-	trigger = eventfd_ctx_fdget(fd);
-	if (IS_ERR(trigger)) {
-		ret = PTR_ERR(trigger);
-		goto out_free_name;
+	if (!ctx->name) {
+		ret = -ENOMEM;
+		goto out_put;
 	}
 
 	/* Requesting an MSI-X vector unmasks it in the table. */
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
 	ret = request_irq(irq, vfio_pci_msi_handler, 0, ctx->name, trigger);
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
-	if (ret) {
-		eventfd_ctx_put(trigger);
+	if (ret)
 		goto out_free_name;
-	}
 	ctx->trigger = trigger;
 	return 0;
 
 out_free_name:
 	kfree(ctx->name);
 	ctx->name = NULL;
+out_put:
+	eventfd_ctx_put(trigger);
 	return ret;
 }
 

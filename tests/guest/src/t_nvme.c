@@ -75,6 +75,117 @@ out:
 	close(efd[1]);
 }
 
+/* Lines of /proc/interrupts naming this device's MSI-X vector VEC (-1: any). */
+static int msix_irq_lines(struct vdev *d, int vec)
+{
+	char line[1024], want[64];
+	FILE *f = fopen("/proc/interrupts", "r");
+	int n = 0;
+
+	if (vec < 0)
+		snprintf(want, sizeof(want), "](%s)", d->bdf);
+	else
+		snprintf(want, sizeof(want), "vfio-msix[%d](%s)", vec, d->bdf);
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want) && (vec >= 0 || strstr(line, "vfio-msix[")))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Dynamic MSI-X (upstream 6.5, on kernels whose PCI core can add vectors
+ * to an enabled MSI-X, 6.2+): IRQ_INFO drops NORESIZE for MSI-X, and an
+ * eventfd for a vector MSI-X enable did not allocate adds that vector.
+ * Elsewhere NORESIZE stays and such a vector is refused.
+ */
+static void msix_dynamic(struct vdev *d)
+{
+	bool dyn = vu_kernel_at_least(6, 2);
+	struct vfio_irq_info info, msi;
+	int efd[2] = { vu_eventfd(), vu_eventfd() };
+	int ret, lines;
+	__u64 v;
+
+	ret = vu_irq_info(d->device, VFIO_PCI_MSIX_IRQ_INDEX, &info);
+	if (!check(ret == 0 && info.count > 4, "nvme-msix-dyn-info",
+		   "MSI-X irq info: ret %d (%s), count %u (want > 4)", ret,
+		   ret ? strerror(errno) : "ok", info.count))
+		goto out;
+	check(!(info.flags & VFIO_IRQ_INFO_NORESIZE) == dyn,
+	      "nvme-msix-noresize-flag",
+	      "MSI-X flags %#x on %s: NORESIZE should be %s", info.flags,
+	      vu_release(), dyn ? "clear (dynamic MSI-X)" : "set");
+	ret = vu_irq_info(d->device, VFIO_PCI_MSI_IRQ_INDEX, &msi);
+	check(ret == 0 && (msi.flags & VFIO_IRQ_INFO_NORESIZE),
+	      "nvme-msi-noresize-flag",
+	      "MSI flags %#x (ret %d): NORESIZE should be set", msi.flags, ret);
+
+	if (!check(vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1,
+				   efd) == 0, "nvme-msix-dyn-enable",
+		   "SET_IRQS(MSI-X, vector 0): %s", strerror(errno)))
+		goto out;
+
+	/* Vector 3 was not allocated by the enable. */
+	ret = vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 3, 1,
+			      &efd[1]);
+	if (!dyn) {
+		check(ret == -1 && errno == EINVAL, "nvme-msix-add-refused",
+		      "adding vector 3 to an enabled MSI-X on %s: ret %d (%s), want EINVAL",
+		      vu_release(), ret, ret ? strerror(errno) : "ok");
+		not_applicable("nvme-msix-add-vector",
+			       "%s cannot add vectors to an enabled MSI-X (pci_msix_alloc_irq_at() is 6.2)",
+			       vu_release());
+		goto disable;
+	}
+	if (!check(ret == 0, "nvme-msix-add-vector",
+		   "adding vector 3 to an enabled MSI-X: %s", strerror(errno)))
+		goto disable;
+	ret = vu_irq_none(d->device, VFIO_PCI_MSIX_IRQ_INDEX,
+			  VFIO_IRQ_SET_ACTION_TRIGGER, 3, 1);
+	v = vu_wait_eventfd(efd[1], 1000);
+	lines = msix_irq_lines(d, 3);
+	check(ret == 0 && v == 1 && lines == 1, "nvme-msix-added-vector-fires",
+	      "trigger vector 3: ret %d, eventfd read %llu (want 1), /proc/interrupts lines %d (want 1)",
+	      ret, (unsigned long long)v, lines);
+
+	/* Unset and set again: the vector stays allocated, the irq goes. */
+	ret = vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 3, 1,
+			      (int[]){ -1 });
+	lines = msix_irq_lines(d, 3);
+	check(ret == 0 && lines == 0, "nvme-msix-added-vector-unset",
+	      "unset vector 3: ret %d (%s), /proc/interrupts lines %d (want 0)",
+	      ret, ret ? strerror(errno) : "ok", lines);
+	ret = vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 3, 1,
+			      &efd[1]);
+	check(ret == 0 && msix_irq_lines(d, 3) == 1, "nvme-msix-added-vector-reset",
+	      "set vector 3 again: ret %d (%s)", ret, ret ? strerror(errno) : "ok");
+
+	/* A bad eventfd for a new vector fails and leaves no irq behind. */
+	ret = vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, 4, 1,
+			      (int[]){ 9999 });
+	check(ret == -1 && errno == EBADF && msix_irq_lines(d, 4) == 0,
+	      "nvme-msix-add-bad-fd",
+	      "vector 4 with fd 9999: ret %d (%s), want EBADF", ret,
+	      ret ? strerror(errno) : "ok");
+disable:
+	ret = vu_irq_eventfds(d->device, VFIO_PCI_MSIX_IRQ_INDEX, info.count,
+			      1, &efd[1]);
+	check(ret == -1 && errno == EINVAL, "nvme-msix-vector-beyond-table",
+	      "vector %u of a %u-entry table: ret %d (%s), want EINVAL",
+	      info.count, info.count, ret, ret ? strerror(errno) : "ok");
+	ret = vu_irq_disable(d->device, VFIO_PCI_MSIX_IRQ_INDEX);
+	lines = msix_irq_lines(d, -1);
+	check(ret == 0 && lines == 0, "nvme-msix-dyn-disable",
+	      "disable: ret %d (%s), %d vfio-msix irqs of %s left", ret,
+	      ret ? strerror(errno) : "ok", lines, d->bdf);
+out:
+	close(efd[0]);
+	close(efd[1]);
+}
+
 static void msix_mmap(struct vdev *d)
 {
 	__u8 cap = vu_find_cap(d, PCI_CAP_ID_MSIX);
@@ -187,6 +298,7 @@ int main(int argc, char **argv)
 	}
 	if (check(vu_open(&d, argv[1], true), "nvme-open", "%s", d.why)) {
 		msix_loopback(&d);
+		msix_dynamic(&d);
 		msix_mmap(&d);
 		device_reset(&d);
 		config_flr(&d);
