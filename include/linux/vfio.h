@@ -198,6 +198,8 @@ struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
 					       size_t size, u16 id,
 					       u16 version);
 void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_info_cap_copy_out(struct vfio_info_cap *caps, void __user *arg,
+			   size_t infosz, u32 *argsz, u32 *cap_offset);
 int vfio_info_add_capability(struct vfio_info_cap *caps,
 			     struct vfio_info_cap_header *cap, size_t size);
 

@@ -537,6 +537,33 @@ void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
 }
 EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
 
+/*
+ * Put a built chain behind an info structure of @infosz bytes at @arg and
+ * free it. If the caller's *@argsz has no room for it, only say how much
+ * is needed (*@argsz grows, *@cap_offset is 0), as upstream does; else
+ * the chain follows the structure and *@cap_offset points at it.
+ */
+int vfio_info_cap_copy_out(struct vfio_info_cap *caps, void __user *arg,
+			   size_t infosz, u32 *argsz, u32 *cap_offset)
+{
+	int ret = 0;
+
+	if (*argsz < infosz + caps->size) {
+		*argsz = infosz + caps->size;
+		*cap_offset = 0;
+	} else {
+		vfio_info_cap_shift(caps, infosz);
+		if (copy_to_user(arg + infosz, caps->buf, caps->size))
+			ret = -EFAULT;
+		*cap_offset = infosz;
+	}
+	kfree(caps->buf);
+	caps->buf = NULL;
+	caps->size = 0;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_copy_out);
+
 int vfio_info_add_capability(struct vfio_info_cap *caps,
 			     struct vfio_info_cap_header *cap, size_t size)
 {

@@ -1901,18 +1901,10 @@ static long vfio_iommu_get_info(struct vfio_iommu *iommu, void __user *arg)
 
 	if (caps.size) {
 		info.flags |= VFIO_IOMMU_INFO_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Tell the caller how much room the caps need. */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + sizeof(info), caps.buf,
-					 caps.size)) {
-				ret = -EFAULT;
-				goto out;
-			}
-			info.cap_offset = sizeof(info);
-		}
+		ret = vfio_info_cap_copy_out(&caps, arg, sizeof(info),
+					     &info.argsz, &info.cap_offset);
+		if (ret)
+			goto out;
 	}
 
 	if (copy_to_user(arg, &info, outsz))

@@ -413,17 +413,8 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
 
 	if (caps.size) {
 		info.flags |= VFIO_DEVICE_FLAGS_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Tell user space how much room the chain needs. */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + sizeof(info), caps.buf,
-					 caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
+		ret = vfio_info_cap_copy_out(&caps, arg, sizeof(info),
+					     &info.argsz, &info.cap_offset);
 		if (ret)
 			return ret;
 	}
@@ -529,18 +520,8 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 
 	if (caps.size) {
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Tell user space how much room the chain needs. */
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + sizeof(info), caps.buf,
-					 caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
+		ret = vfio_info_cap_copy_out(&caps, arg, sizeof(info),
+					     &info.argsz, &info.cap_offset);
 		if (ret)
 			return ret;
 	}
