@@ -269,70 +269,6 @@ static void expect_errno(int ret, int want, int old, const char *name,
 	      strerror(want));
 }
 
-static long long meminfo_kb(const char *key)
-{
-	char line[256];
-	size_t n = strlen(key);
-	long long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':') {
-			v = strtoll(line + n + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static long long vmstat_field(const char *key)
-{
-	char line[256];
-	size_t n = strlen(key);
-	long long v = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ' ') {
-			v = strtoll(line + n + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-/* Pages pinned with FOLL_PIN system-wide (how Type1 pins), or -1. */
-static long long pinned_pages(void)
-{
-	long long a, r;
-
-	vu_write_str("/proc/sys/vm/stat_refresh", "1");
-	a = vmstat_field("nr_foll_pin_acquired");
-	r = vmstat_field("nr_foll_pin_released");
-	return a < 0 || r < 0 ? -1 : a - r;
-}
-
-static long long vmlck_kb(void)
-{
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmLck:", 6)) {
-			v = strtoll(line + 6, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 /* GET_INFO's MIGRATION capability. */
 static void cap_checks(int container)
 {
@@ -694,8 +630,8 @@ static void round_trip(const char *bdf)
 	      "dirty-stop-not-started", "STOP before START: %s (want success, as upstream)",
 	      strerror(errno));
 
-	lck0 = vmlck_kb();
-	pin0 = pinned_pages();
+	lck0 = vu_vmlck_kb(getpid());
+	pin0 = vu_pinned_pages();
 	if (!check(dirty_flags(d.container,
 			       VFIO_IOMMU_DIRTY_PAGES_FLAG_START) == 0,
 		   "dirty-start", "START: %s", strerror(errno)))
@@ -703,8 +639,8 @@ static void round_trip(const char *bdf)
 	check(dirty_flags(d.container, VFIO_IOMMU_DIRTY_PAGES_FLAG_START) == 0,
 	      "dirty-start-again", "START while started: %s (want success)",
 	      strerror(errno));
-	lck1 = vmlck_kb();
-	pin1 = pinned_pages();
+	lck1 = vu_vmlck_kb(getpid());
+	pin1 = vu_pinned_pages();
 	check(lck0 >= 0 && pin0 >= 0 && lck1 == lck0 && pin1 == pin0,
 	      "dirty-start-pins-nothing",
 	      "VmLck %lld -> %lld kB, pinned pages %lld -> %lld: want both unchanged",
@@ -814,11 +750,11 @@ static void leak_start_stop(const char *bdf)
 		   "dirty-leak-setup", "256 MiB buffer, open or MAP_DMA: %s %s",
 		   strerror(errno), big ? d.why : ""))
 		goto out;
-	pin0 = pinned_pages();
+	pin0 = vu_pinned_pages();
 	for (i = 0; i < CYCLES + 16; i++) {
 		if (i == 16) {
 			vu_write_str("/proc/sys/vm/stat_refresh", "1");
-			m0 = meminfo_kb("MemAvailable");
+			m0 = vu_proc_field("/proc/meminfo", "MemAvailable");
 		}
 		if (dirty_flags(d.container, VFIO_IOMMU_DIRTY_PAGES_FLAG_START) ||
 		    dirty_get(d.container, BIG_IOVA, BIG_SIZE, VU_PAGE, map,
@@ -829,8 +765,8 @@ static void leak_start_stop(const char *bdf)
 		}
 	}
 	vu_write_str("/proc/sys/vm/stat_refresh", "1");
-	m1 = meminfo_kb("MemAvailable");
-	pin1 = pinned_pages();
+	m1 = vu_proc_field("/proc/meminfo", "MemAvailable");
+	pin1 = vu_pinned_pages();
 	check(!bad && map[0] == ~0ULL && map[BIG_SIZE / VU_PAGE / 64 - 1] == ~0ULL,
 	      "dirty-leak-cycles",
 	      "%d of %d START/GET/STOP cycles failed (last: %s); first and last words %#llx %#llx",
@@ -862,9 +798,9 @@ static void leak_cycles(const char *bdf)
 	if (!check(buf && vu_open(&d, bdf, false), "dirty-cycle-setup",
 		   "buffer or open: %s %s", strerror(errno), d.why))
 		goto out;
-	lck0 = vmlck_kb();
-	pin0 = pinned_pages();
-	m0 = meminfo_kb("MemAvailable");
+	lck0 = vu_vmlck_kb(getpid());
+	pin0 = vu_pinned_pages();
+	m0 = vu_proc_field("/proc/meminfo", "MemAvailable");
 	for (i = 0; i < SMALL_CYCLES; i++) {
 		bool with_bitmap = i & 1;
 
@@ -897,9 +833,9 @@ static void leak_cycles(const char *bdf)
 		}
 		vu_close(&d);
 	}
-	lck1 = vmlck_kb();
-	pin1 = pinned_pages();
-	m1 = meminfo_kb("MemAvailable");
+	lck1 = vu_vmlck_kb(getpid());
+	pin1 = vu_pinned_pages();
+	m1 = vu_proc_field("/proc/meminfo", "MemAvailable");
 	check(!bad, "dirty-cycle-ops",
 	      "%d of %d map/start/unmap/stop or open/map/start/close cycles failed (last: %s)",
 	      bad, SMALL_CYCLES + CLOSE_CYCLES, strerror(err));

@@ -145,21 +145,9 @@ static void precopy_info_v2(int dev)
 static struct vfio_info_cap_header *info_cap(struct vfio_device_info *info,
 					     __u16 id)
 {
-	struct vfio_info_cap_header *hdr;
-	__u32 off;
-	int hops = 0;
-
 	if (!(info->flags & VFIO_DEVICE_FLAGS_CAPS))
 		return NULL;
-	for (off = info->cap_offset; off && off + sizeof(*hdr) <= info->argsz;
-	     off = hdr->next) {
-		hdr = (struct vfio_info_cap_header *)((char *)info + off);
-		if (hdr->id == id)
-			return hdr;
-		if (++hops > 64)
-			break;
-	}
-	return NULL;
+	return vu_cap_chain(info, info->argsz, info->cap_offset, id);
 }
 
 /*

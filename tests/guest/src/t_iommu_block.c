@@ -30,16 +30,6 @@ static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
 	return true;
 }
 
-/* /dev/kmsg from now on; -1 if it cannot be read. */
-static int kmsg_from_now(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
 /* Wait up to 3 s for a kernel log record holding all of @a, @b and @c. */
 static bool kmsg_find(int fd, const char *a, const char *b, const char *c)
 {
@@ -130,7 +120,7 @@ int main(int argc, char **argv)
 	      IOVA_VICTIM, victim[0]);
 
 	/* Never mapped: nothing, including the mapped page right above. */
-	kmsg = kmsg_from_now();
+	kmsg = vu_kmsg_from_now();
 	edu_dma(bar, IOVA_NEVER, 0, XFER, true);
 	check(all_bytes(canary, LEN, KEEP_BYTE) &&
 	      all_bytes(src, LEN, SRC_BYTE) &&

@@ -30,44 +30,6 @@
 #define KILL_PAGES	4096UL		/* 16 MiB */
 #define PIN_SLACK	128		/* pins by anything else meanwhile */
 
-/* A "Key: value" number from a proc file, or -1. */
-static long long proc_field(const char *path, const char *key)
-{
-	char line[256];
-	size_t n = strlen(key);
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) &&
-		    (line[n] == ':' || line[n] == ' ')) {
-			v = strtoll(line + n + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static long long vmlck_kb(pid_t pid)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	return proc_field(path, "VmLck");
-}
-
-static long long pinned_pages(void)
-{
-	/* Fold the per-CPU deltas in first (root only; best effort). */
-	vu_write_str("/proc/sys/vm/stat_refresh", "1");
-	long long a = proc_field("/proc/vmstat", "nr_foll_pin_acquired");
-	long long r = proc_field("/proc/vmstat", "nr_foll_pin_released");
-
-	return a < 0 || r < 0 ? -1 : a - r;
-}
-
 static bool driver_is(const char *bdf, const char *want)
 {
 	char path[96], link[256];
@@ -219,7 +181,7 @@ static void remove_blocks(const char *bdf)
 	__u64 v;
 
 	vu_init(&d, bdf);
-	p0 = pinned_pages();
+	p0 = vu_pinned_pages();
 	ok = buf && p0 >= 0 && vu_open(&d, bdf, true) &&
 	     vu_map(d.container, buf, IOVA, KILL_PAGES * VU_PAGE) == 0 &&
 	     vu_irq_eventfds(d.device, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &efd) == 0;
@@ -227,7 +189,7 @@ static void remove_blocks(const char *bdf)
 		   "buffer, pin counters (%lld), open, map 16 MiB or REQ eventfd: %s",
 		   p0, d.why[0] ? d.why : strerror(errno)))
 		goto out;
-	p1 = pinned_pages();
+	p1 = vu_pinned_pages();
 	snprintf(node, sizeof(node), "/dev/vfio/%d", d.group_id);
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
@@ -295,7 +257,7 @@ static void remove_blocks(const char *bdf)
 		      ret, ret ? strerror(err) : "ok", gst.flags);
 	}
 	vu_close(&d);
-	p2 = pinned_pages();
+	p2 = vu_pinned_pages();
 	check(p1 - p0 >= (long long)KILL_PAGES - PIN_SLACK &&
 	      p2 - p0 < PIN_SLACK && p0 - p2 < PIN_SLACK,
 	      "lifetime-remove-unpins",
@@ -327,7 +289,7 @@ static void lock_accounting(const char *bdf)
 	__u64 done = 0;
 
 	vu_init(&d, bdf);
-	l0 = vmlck_kb(getpid());
+	l0 = vu_vmlck_kb(getpid());
 	if (!check(buf && l0 >= 0 && vu_open(&d, bdf, true), "lifetime-acct-setup",
 		   "buffer, VmLck (%lld) or open: %s", l0,
 		   buf ? d.why : strerror(errno)))
@@ -335,18 +297,18 @@ static void lock_accounting(const char *bdf)
 	if (!check(vu_map(d.container, buf, IOVA, ACCT_LEN) == 0,
 		   "lifetime-acct-map", "MAP_DMA: %s", strerror(errno)))
 		goto out;
-	l1 = vmlck_kb(getpid());
+	l1 = vu_vmlck_kb(getpid());
 	vu_unmap(d.container, IOVA, ACCT_LEN, &done);
-	l2 = vmlck_kb(getpid());
+	l2 = vu_vmlck_kb(getpid());
 	check(l1 == l0 + (long long)(ACCT_LEN / 1024) && l2 == l0,
 	      "lifetime-acct-unmap",
 	      "VmLck %lld kB, %lld kB mapped (want +%lu), %lld kB unmapped (want back)",
 	      l0, l1, ACCT_LEN / 1024, l2);
 
 	vu_map(d.container, buf, IOVA, ACCT_LEN);
-	l1 = vmlck_kb(getpid());
+	l1 = vu_vmlck_kb(getpid());
 	vu_close(&d);
-	l3 = vmlck_kb(getpid());
+	l3 = vu_vmlck_kb(getpid());
 	check(l1 == l0 + (long long)(ACCT_LEN / 1024) && l3 == l0,
 	      "lifetime-acct-close",
 	      "VmLck %lld kB, %lld kB mapped, %lld kB after closing with the mapping live (want back)",
@@ -365,7 +327,7 @@ static void kill_releases(const char *bdf)
 	char c = 0;
 	struct vdev d;
 
-	p0 = pinned_pages();
+	p0 = vu_pinned_pages();
 	if (!check(p0 >= 0 && pipe(pfd) == 0, "lifetime-kill-setup",
 		   "no nr_foll_pin_* in /proc/vmstat, or pipe failed"))
 		return;
@@ -387,8 +349,8 @@ static void kill_releases(const char *bdf)
 		   "lifetime-kill-child-mapped",
 		   "the child could not open the device and map 16 MiB"))
 		goto out;
-	p1 = pinned_pages();
-	lck = vmlck_kb(pid);
+	p1 = vu_pinned_pages();
+	lck = vu_vmlck_kb(pid);
 	check(p1 - p0 >= (long long)KILL_PAGES - PIN_SLACK &&
 	      lck >= (long long)(KILL_PAGES * 4), "lifetime-kill-pins-visible",
 	      "with the child's 16 MiB mapped: pinned pages %lld -> %lld (want +%lu), child VmLck %lld kB",
@@ -399,7 +361,7 @@ out:
 		waitpid(pid, NULL, 0);
 	}
 	close(pfd[0]);
-	p2 = pinned_pages();
+	p2 = vu_pinned_pages();
 	check(p2 - p0 < PIN_SLACK && p0 - p2 < PIN_SLACK,
 	      "lifetime-kill-releases-pins",
 	      "pinned pages %lld before the child, %lld after kill -9 (want within %d)",

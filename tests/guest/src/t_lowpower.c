@@ -28,29 +28,10 @@ static size_t bar_size;
 static __u32 ref;		/* BAR0 offset 0, read in D0 */
 static bool has_pm;
 
-static sigjmp_buf bus_env;
-static sig_atomic_t bus_armed;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	if (__atomic_load_n(&bus_armed, __ATOMIC_SEQ_CST))
-		siglongjmp(bus_env, 1);
-	signal(SIGBUS, SIG_DFL);
-	raise(SIGBUS);
-}
-
-/* Read BAR0 offset 0 through the mapping; false if that raised SIGBUS. */
+/* Read BAR0 offset 0 through the mapping; false if that faulted. */
 static bool mmap_rd(__u32 *val)
 {
-	if (sigsetjmp(bus_env, 1)) {
-		__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	__atomic_store_n(&bus_armed, 1, __ATOMIC_SEQ_CST);
-	*val = edu_rd(bar, 0);
-	__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-	return true;
+	return vu_read32(bar, val);
 }
 
 static int feature(__u32 flags, const void *data, size_t len, __u32 argsz)
@@ -407,7 +388,7 @@ int main(int argc, char **argv)
 	bdf = argv[1];
 	snprintf(prefix, sizeof(prefix), "%s-", argv[2]);
 	check_set_prefix(prefix);
-	signal(SIGBUS, on_sigbus);
+	vu_catch_sigbus();
 	has_pm = ps_dstate(bdf) >= 0;
 	edu = ps_cfg16(bdf, 0) == EDU_VENDOR;
 	idle_usage = ps_runtime_usage(bdf);

@@ -16,38 +16,13 @@
  *
  *   t_pci_extra EDU_BDF [NVME_BDF]     (both bound to vfio-pci)
  */
-#include <setjmp.h>
-#include <signal.h>
-
 #include "vfio_util.h"
+#include "pci_sysfs.h"
 
-static sigjmp_buf bus_env;
-/* Set only around probe_rd()'s access; atomics keep the compiler honest. */
-static sig_atomic_t bus_armed;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	if (__atomic_load_n(&bus_armed, __ATOMIC_SEQ_CST))
-		siglongjmp(bus_env, 1);
-	signal(SIGBUS, SIG_DFL);
-	raise(SIGBUS);
-}
-
-/*
- * Read a 32-bit register through a mapping. Returns false if the access
- * raised SIGBUS; *val gets the value otherwise.
- */
+/* A 32-bit register through a mapping; false if the access faulted. */
 static bool probe_rd(void *bar, __u32 reg, __u32 *val)
 {
-	if (sigsetjmp(bus_env, 1)) {
-		__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	__atomic_store_n(&bus_armed, 1, __ATOMIC_SEQ_CST);
-	*val = edu_rd(bar, reg);
-	__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-	return true;
+	return vu_read32((char *)bar + reg, val);
 }
 
 static bool set_memory(struct vdev *d, bool on)
@@ -113,14 +88,7 @@ restore:
 
 static bool probe_wr(void *bar, __u32 reg, __u32 val)
 {
-	if (sigsetjmp(bus_env, 1)) {
-		__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	__atomic_store_n(&bus_armed, 1, __ATOMIC_SEQ_CST);
-	edu_wr(bar, reg, val);
-	__atomic_store_n(&bus_armed, 0, __ATOMIC_SEQ_CST);
-	return true;
+	return vu_write32((char *)bar + reg, val);
 }
 
 /*
@@ -192,20 +160,13 @@ static void mmap_reset(struct vdev *d, void *bar)
 	nvme_check_after(bar, "extra-mmap-across-reset", "VFIO_DEVICE_RESET");
 }
 
-/* True if @bdf sits on a root bus: no bridge above it to reset. */
+/* True if @bdf exists and sits on a root bus: no bridge above it to reset. */
 static bool on_root_bus(const char *bdf)
 {
-	char path[96], real[PATH_MAX], *slash;
+	char path[96], up[32];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
-	if (!realpath(path, real))
-		return false;
-	slash = strrchr(real, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	return slash && !strncmp(slash + 1, "pci", 3);
+	return !access(path, F_OK) && !ps_parent(bdf, up, sizeof(up));
 }
 
 static void hot_reset_info_root(struct vdev *d)
@@ -376,7 +337,6 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus };
 	struct vdev d;
 	void *bar;
 
@@ -384,8 +344,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: t_pci_extra EDU_BDF [NVME_BDF]\n");
 		return 2;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	vu_catch_sigbus();
 	if (!check(vu_open(&d, argv[1], true), "extra-open", "%s", d.why)) {
 		vu_close(&d);
 		return check_exit();

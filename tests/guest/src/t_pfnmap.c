@@ -30,40 +30,6 @@
 #define NVME_VS		0x08
 #define P2P_LEN		16
 
-static long long proc_field(const char *path, const char *key, char sep)
-{
-	char line[256];
-	size_t n = strlen(key);
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == sep) {
-			v = strtoll(line + n + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static long long vmlck_kb(void)
-{
-	return proc_field("/proc/self/status", "VmLck", ':');
-}
-
-/* Pages pinned with FOLL_PIN system-wide (how Type1 pins), or -1. */
-static long long pinned_pages(void)
-{
-	long long a, r;
-
-	vu_write_str("/proc/sys/vm/stat_refresh", "1");
-	a = proc_field("/proc/vmstat", "nr_foll_pin_acquired", ' ');
-	r = proc_field("/proc/vmstat", "nr_foll_pin_released", ' ');
-	return a < 0 || r < 0 ? -1 : a - r;
-}
-
 struct counters {
 	long long lck;
 	long long pin;
@@ -71,7 +37,7 @@ struct counters {
 
 static struct counters counters(void)
 {
-	struct counters c = { vmlck_kb(), pinned_pages() };
+	struct counters c = { vu_vmlck_kb(getpid()), vu_pinned_pages() };
 
 	return c;
 }

@@ -30,23 +30,9 @@ static const char *bdf_a, *bdf_b;
 /* A device fd of @bdf from the group @grp has open; in @d, no group. */
 static bool open_fn(struct vdev *d, struct vdev *grp, const char *bdf)
 {
-	struct vfio_region_info cfg;
-
 	vu_init(d, bdf);
 	d->group_id = grp->group_id;
-	d->device = ioctl(grp->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (d->device < 0) {
-		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s", bdf,
-			 strerror(errno));
-		return false;
-	}
-	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &cfg)) {
-		snprintf(d->why, sizeof(d->why), "config region info: %s",
-			 strerror(errno));
-		return false;
-	}
-	d->cfg_offset = cfg.offset;
-	return true;
+	return vu_get_device(d, grp->group);
 }
 
 static void close_fn(struct vdev *d)

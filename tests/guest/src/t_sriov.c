@@ -135,23 +135,14 @@ static bool rebind(const char *bdf, const char *drv)
 static bool kmsg_has(const char *a, const char *b)
 {
 	char rec[2048];
+	const char *text;
 	bool found = false;
-	ssize_t n;
-	char *p;
 
 	if (kfd < 0)
 		return false;
-	for (;;) {
-		n = read(kfd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten meanwhile */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		p = strchr(rec, ';');
-		if (p && strstr(p, a) && (!b || strstr(p, b)))
+	while ((text = vu_kmsg_next(kfd, rec, sizeof(rec))))
+		if (strstr(text, a) && (!b || strstr(text, b)))
 			found = true;
-	}
 	return found;
 }
 
@@ -801,9 +792,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: t_sriov pf|nonpf BDF\n");
 		return 2;
 	}
-	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kfd >= 0)
-		lseek(kfd, 0, SEEK_END);
+	kfd = vu_kmsg_from_now();
 	if (!strcmp(argv[1], "nonpf"))
 		return run_nonpf(argv[2]);
 	pf = argv[2];

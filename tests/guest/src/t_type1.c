@@ -325,23 +325,6 @@ struct memlock_report {
 	char why[256];
 };
 
-static long long vmlck_kb(void)
-{
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmLck:", 6)) {
-			v = strtoll(line + 6, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 /* Clear CAP_IPC_LOCK from the effective and permitted sets. */
 static bool drop_ipc_lock(char *why, size_t len)
 {
@@ -400,10 +383,10 @@ static void memlock_child(const char *bdf, int wfd)
 		goto out;
 	}
 	r.opened = true;
-	r.lck0 = vmlck_kb();
+	r.lck0 = vu_vmlck_kb(getpid());
 	r.ret = vu_map(d.container, buf, IOVA, MEMLOCK_MAP);
 	r.err = errno;
-	r.lck1 = vmlck_kb();
+	r.lck1 = vu_vmlck_kb(getpid());
 	r.unmap_ret = vu_unmap(d.container, IOVA, MEMLOCK_MAP, &r.unmapped);
 	r.unmap_err = errno;
 out:
@@ -417,28 +400,19 @@ out:
 static bool kmsg_names(int kfd, pid_t pid)
 {
 	char rec[2048], num[32];
+	const char *text, *p;
 	bool found = false;
-	ssize_t n;
-	char *p;
+	size_t len;
 
-	snprintf(num, sizeof(num), "%d", (int)pid);
-	for (;;) {
-		n = read(kfd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten meanwhile */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		p = strchr(rec, ';');	/* the text follows the prefix */
-		if (!p)
-			continue;
-		if (strstr(p, MEMLOCK_COMM))
+	len = snprintf(num, sizeof(num), "%d", (int)pid);
+	while ((text = vu_kmsg_next(kfd, rec, sizeof(rec)))) {
+		if (strstr(text, MEMLOCK_COMM))
 			found = true;
-		for (p = strstr(p, num); p && !found; p = strstr(p + 1, num))
-			if (p[-1] < '0' || p[-1] > '9')
-				if (p[strlen(num)] < '0' ||
-				    p[strlen(num)] > '9')
-					found = true;
+		/* The pid as a whole number, not part of a longer one. */
+		for (p = strstr(text, num); p && !found; p = strstr(p + 1, num))
+			if ((p == text || p[-1] < '0' || p[-1] > '9') &&
+			    (p[len] < '0' || p[len] > '9'))
+				found = true;
 	}
 	return found;
 }
@@ -450,9 +424,7 @@ static void memlock_limit(const char *bdf)
 	ssize_t n;
 	pid_t pid;
 
-	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kfd >= 0)
-		lseek(kfd, 0, SEEK_END);
+	kfd = vu_kmsg_from_now();
 	if (!check(pipe(pfd) == 0, "type1-memlock-pipe", "pipe: %s",
 		   strerror(errno)))
 		goto out_kmsg;

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,129 @@ static inline bool vu_write_str(const char *path, const char *val)
 }
 
 /* The IOMMU group number of a PCI device, or -1. */
+/* A "Key: value" or "key value" number from a proc file, or -1. */
+static inline long long vu_proc_field(const char *path, const char *key)
+{
+	char line[256];
+	size_t n = strlen(key);
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) &&
+		    (line[n] == ':' || line[n] == ' ')) {
+			v = strtoll(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* A process's locked memory (Type1 accounts its pins there), in kB. */
+static inline long long vu_vmlck_kb(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return vu_proc_field(path, "VmLck");
+}
+
+/* Pages pinned with FOLL_PIN system-wide (how Type1 pins), or -1. */
+static inline long long vu_pinned_pages(void)
+{
+	long long a, r;
+
+	/* Fold the per-CPU deltas in first (root only; best effort). */
+	vu_write_str("/proc/sys/vm/stat_refresh", "1");
+	a = vu_proc_field("/proc/vmstat", "nr_foll_pin_acquired");
+	r = vu_proc_field("/proc/vmstat", "nr_foll_pin_released");
+	return a < 0 || r < 0 ? -1 : a - r;
+}
+
+/* /dev/kmsg from now on, non-blocking; -1 if it cannot be read. */
+static inline int vu_kmsg_from_now(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * The text of the next kernel log record on @fd (after its "pri,seq,..;"
+ * prefix), in @buf; NULL when there is none yet.
+ */
+static inline const char *vu_kmsg_next(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+	char *text;
+
+	for (;;) {
+		n = read(fd, buf, len - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten meanwhile */
+		if (n <= 0)
+			return NULL;
+		buf[n] = '\0';
+		text = strchr(buf, ';');
+		if (text)
+			return text + 1;
+	}
+}
+
+/*
+ * Reads through a mapping that may raise SIGBUS (a revoked BAR mmap):
+ * vu_catch_sigbus() once, then vu_read32() and vu_write32() say whether
+ * the access faulted.
+ */
+static sigjmp_buf vu_bus_env;
+/* Set only around the access; atomics keep the compiler honest. */
+static sig_atomic_t vu_bus_armed;
+
+static inline void vu_on_sigbus(int sig)
+{
+	(void)sig;
+	if (__atomic_load_n(&vu_bus_armed, __ATOMIC_SEQ_CST))
+		siglongjmp(vu_bus_env, 1);
+	signal(SIGBUS, SIG_DFL);
+	raise(SIGBUS);
+}
+
+static inline void vu_catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_handler = vu_on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+static inline bool vu_read32(const void *addr, __u32 *val)
+{
+	if (sigsetjmp(vu_bus_env, 1)) {
+		__atomic_store_n(&vu_bus_armed, 0, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	__atomic_store_n(&vu_bus_armed, 1, __ATOMIC_SEQ_CST);
+	*val = __atomic_load_n((const __u32 *)addr, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&vu_bus_armed, 0, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static inline bool vu_write32(void *addr, __u32 val)
+{
+	if (sigsetjmp(vu_bus_env, 1)) {
+		__atomic_store_n(&vu_bus_armed, 0, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	__atomic_store_n(&vu_bus_armed, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n((__u32 *)addr, val, __ATOMIC_RELEASE);
+	__atomic_store_n(&vu_bus_armed, 0, __ATOMIC_SEQ_CST);
+	return true;
+}
+
 static inline int vu_group_of(const char *bdf)
 {
 	char path[128], link[256];
@@ -212,17 +337,18 @@ static inline struct vfio_region_info *vu_region_info_caps(int device,
 	}
 }
 
-/* The capability @id in a region info's chain, or NULL. */
+/*
+ * The capability @id in the chain of the info structure at @info (of
+ * @argsz bytes, chain from @cap_offset), or NULL. A looping chain ends.
+ */
 static inline struct vfio_info_cap_header *
-vu_region_cap(struct vfio_region_info *info, __u16 id)
+vu_cap_chain(void *info, __u32 argsz, __u32 cap_offset, __u16 id)
 {
-	__u32 off;
 	struct vfio_info_cap_header *hdr;
+	__u32 off;
 	int hops = 0;
 
-	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
-		return NULL;
-	for (off = info->cap_offset; off && off + sizeof(*hdr) <= info->argsz;
+	for (off = cap_offset; off && off + sizeof(*hdr) <= argsz;
 	     off = hdr->next) {
 		hdr = (struct vfio_info_cap_header *)((char *)info + off);
 		if (hdr->id == id)
@@ -231,6 +357,15 @@ vu_region_cap(struct vfio_region_info *info, __u16 id)
 			break;
 	}
 	return NULL;
+}
+
+/* The capability @id in a region info's chain, or NULL. */
+static inline struct vfio_info_cap_header *
+vu_region_cap(struct vfio_region_info *info, __u16 id)
+{
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	return vu_cap_chain(info, info->argsz, info->cap_offset, id);
 }
 
 static inline int vu_irq_info(int device, __u32 index,
@@ -247,10 +382,32 @@ static inline int vu_irq_info(int device, __u32 index,
  * order every VMM uses. On failure, d->why says which step and why, and
  * everything opened so far stays in @d for vu_close().
  */
+/*
+ * @d's device fd from the open group fd @group, and where its config
+ * region starts.
+ */
+static inline bool vu_get_device(struct vdev *d, int group)
+{
+	struct vfio_region_info cfg;
+
+	d->device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+	if (d->device < 0) {
+		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s",
+			 d->bdf, strerror(errno));
+		return false;
+	}
+	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &cfg)) {
+		snprintf(d->why, sizeof(d->why), "config region info: %s",
+			 strerror(errno));
+		return false;
+	}
+	d->cfg_offset = cfg.offset;
+	return true;
+}
+
 static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
-	struct vfio_region_info cfg;
 	char path[64];
 
 	vu_init(d, bdf);
@@ -289,21 +446,7 @@ static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
 			 strerror(errno));
 		return false;
 	}
-	if (!get_device)
-		return true;
-	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->device < 0) {
-		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s",
-			 d->bdf, strerror(errno));
-		return false;
-	}
-	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &cfg)) {
-		snprintf(d->why, sizeof(d->why), "config region info: %s",
-			 strerror(errno));
-		return false;
-	}
-	d->cfg_offset = cfg.offset;
-	return true;
+	return !get_device || vu_get_device(d, d->group);
 }
 
 static inline void vu_close(struct vdev *d)
