@@ -139,6 +139,10 @@ if [ -n "$edu" ]; then
 		fi
 		[ -z "$nvme" ] || release extra-nvme "$nvme"
 		prog t_edu "$edu"
+		# KVM's VFIO device (kvm_amd: QEMU's TCG emulates SVM).
+		modprobe -q kvm_amd || modprobe -q kvm_intel
+		prog t_kvm "$edu"
+		modprobe -q -r kvm_amd kvm_intel kvm
 		prog t_iommu_block "$edu"
 		prog t_type1 "$edu"
 		prog t_dirty "$edu"
