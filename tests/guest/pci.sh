@@ -309,27 +309,33 @@ fi
 # Module parameters with visible effects (t_modparams): vfio-pci reloaded
 # with each, the function bound and checked, then reloaded without.
 params() {
-	local what=$1 bdf=$2 how=$3 param=$4 out
+	local test=$1 what=$2 bdf=$3 how=$4 param=$5 out
 	modprobe -r vfio-pci >/dev/null 2>&1
 	# shellcheck disable=SC2086 # no parameter at all when empty
 	out=$(modprobe vfio-pci $param 2>&1)
 	result "params-load-$how" $? "modprobe vfio-pci $param: $out"
 	if bind "params-$how" "$bdf"; then
-		prog t_modparams "$what" "$bdf" "$how"
+		prog "$test" "$what" "$bdf" "$how"
 	fi
 	release "params-$how" "$bdf"
 }
 if [ -z "$stuck" ]; then
-	[ -z "$nvme" ] || params idle "$nvme" d3 ""
-	[ -z "$nvme" ] || params idle "$nvme" d0 disable_idle_d3=1
-	[ -z "$edu" ] || params intx "$edu" masking ""
-	[ -z "$edu" ] || params intx "$edu" exclusive nointxmask=1
+	[ -z "$nvme" ] || params t_modparams idle "$nvme" d3 ""
+	[ -z "$nvme" ] || params t_modparams idle "$nvme" d0 disable_idle_d3=1
+	[ -z "$edu" ] || params t_modparams intx "$edu" masking ""
+	[ -z "$edu" ] || params t_modparams intx "$edu" exclusive nointxmask=1
+	# The legacy VGA region of QEMU's std VGA, and disable_vga=1 (t_vga).
+	vga=$(find_dev '*:*:0x0300*')
+	result vga-find $? "no VGA class device in /sys/bus/pci/devices"
+	[ -z "$vga" ] || params t_vga vga "$vga" vga-on ""
+	[ -z "$vga" ] || params t_vga vga "$vga" vga-off disable_vga=1
 	modprobe -r vfio-pci >/dev/null 2>&1
 	out=$(modprobe vfio-pci 2>&1)
 	p=$(cat /sys/module/vfio_pci/parameters/disable_idle_d3 \
-		/sys/module/vfio_pci/parameters/nointxmask 2>&1 | tr -d '\n')
-	[ "$p" = NN ]
-	result params-restore $? "after reloading vfio-pci without parameters: disable_idle_d3 and nointxmask read '$p' ${out:+($out)}"
+		/sys/module/vfio_pci/parameters/nointxmask \
+		/sys/module/vfio_pci/parameters/disable_vga 2>&1 | tr -d '\n')
+	[ "$p" = NNN ]
+	result params-restore $? "after reloading vfio-pci without parameters: disable_idle_d3, nointxmask and disable_vga read '$p' ${out:+($out)}"
 fi
 
 # Nothing holds vfio any more: it all unloads.
