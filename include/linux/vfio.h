@@ -130,6 +130,14 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 					dev, ops),			\
 		     struct dev_struct, member)
 
+/*
+ * A reference that vfio_unregister_group_dev() waits for, as for an open
+ * device fd: for objects that use the device on their own (vfio-pci's
+ * dma-bufs). Try-get fails once unregistration has begun.
+ */
+bool vfio_device_try_get_registration(struct vfio_device *vdev);
+void vfio_device_put_registration(struct vfio_device *vdev);
+
 static inline void vfio_put_device(struct vfio_device *vdev)
 {
 	put_device(&vdev->device);

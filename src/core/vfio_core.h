@@ -76,8 +76,6 @@ long vfio_container_check_extension(struct vfio_container *container,
 
 /* vfio_main.c */
 struct file *vfio_device_open_file(struct vfio_device *vdev);
-bool vfio_device_try_get_registration(struct vfio_device *vdev);
-void vfio_device_put_registration(struct vfio_device *vdev);
 
 /* virqfd.c */
 int vfio_virqfd_init(void);

@@ -179,12 +179,14 @@ bool vfio_device_try_get_registration(struct vfio_device *vdev)
 {
 	return refcount_inc_not_zero(&vdev->refcount);
 }
+EXPORT_SYMBOL_GPL(vfio_device_try_get_registration);
 
 void vfio_device_put_registration(struct vfio_device *vdev)
 {
 	if (refcount_dec_and_test(&vdev->refcount))
 		complete(&vdev->comp);
 }
+EXPORT_SYMBOL_GPL(vfio_device_put_registration);
 
 static int vfio_register_dev(struct vfio_device *vdev,
 			     enum vfio_group_type type)
