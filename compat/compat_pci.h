@@ -6,6 +6,8 @@
 #ifndef VFIO_BACKPORTS_COMPAT_PCI_H
 #define VFIO_BACKPORTS_COMPAT_PCI_H
 
+#include <linux/dma-buf.h>
+#include <linux/dma-direction.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -144,6 +146,140 @@ static inline int vfio_compat_pci_set_driver_override(struct pci_dev *pdev,
 	device_unlock(&pdev->dev);
 	kfree(old);
 	return 0;
+#endif
+}
+
+/*
+ * Exporting BAR slices as a dma-buf (vfio_pci_dmabuf.c) needs the P2P
+ * provider and phys_vec mapping helpers of v6.19 and the revocation
+ * interface that followed (probe pci_dma_buf_phys_vec). Elsewhere the
+ * helpers below are stubs, vfio_compat_dma_buf_supported() is false and
+ * the feature answers ENOTTY as it always did: the stubs are never
+ * reached, they only keep one source for every kernel.
+ *
+ * The ranges are kept in the kernel's own struct phys_vec where there is
+ * one, so they go to dma_buf_phys_vec_to_sgt() as they are.
+ */
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+#include <linux/dma-buf-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/pci-p2pdma.h>
+
+typedef struct phys_vec vfio_compat_phys_vec;
+
+/* The dma-buf exports are in the DMA_BUF namespace (a string since v6.13). */
+#define VFIO_COMPAT_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
+#else
+struct p2pdma_provider;
+
+typedef struct {
+	phys_addr_t	paddr;
+	size_t		len;
+} vfio_compat_phys_vec;
+
+#define VFIO_COMPAT_IMPORT_NS_DMA_BUF()
+#endif
+
+static inline bool vfio_compat_dma_buf_supported(void)
+{
+	return IS_ENABLED(HAVE_PCI_DMA_BUF_PHYS_VEC);
+}
+
+/*
+ * Set up the P2P providers of a function's BARs. Device managed: they go
+ * away when the driver unbinds, after every dma-buf was revoked at close.
+ */
+static inline int vfio_compat_p2pdma_init(struct pci_dev *pdev)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return pcim_p2pdma_init(pdev);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* The P2P provider of a memory BAR, or NULL (I/O or absent BAR). */
+static inline struct p2pdma_provider *
+vfio_compat_p2pdma_provider(struct pci_dev *pdev, int bar)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return pcim_p2pdma_provider(pdev, bar);
+#else
+	return NULL;
+#endif
+}
+
+static inline struct dma_buf *
+vfio_compat_dma_buf_export(const struct dma_buf_export_info *info)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return dma_buf_export(info);
+#else
+	return ERR_PTR(-EOPNOTSUPP);
+#endif
+}
+
+static inline int vfio_compat_dma_buf_fd(struct dma_buf *dmabuf, int flags)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return dma_buf_fd(dmabuf, flags);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+static inline void vfio_compat_dma_buf_put(struct dma_buf *dmabuf)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	dma_buf_put(dmabuf);
+#endif
+}
+
+/* Map the ranges for one importer; its device decides IOVA or bus address. */
+static inline struct sg_table *
+vfio_compat_dma_buf_map_phys(struct dma_buf_attachment *attach,
+			     struct p2pdma_provider *provider,
+			     vfio_compat_phys_vec *vec, size_t nr,
+			     size_t size, enum dma_data_direction dir)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return dma_buf_phys_vec_to_sgt(attach, provider, vec, nr, size, dir);
+#else
+	return ERR_PTR(-EOPNOTSUPP);
+#endif
+}
+
+static inline void
+vfio_compat_dma_buf_free_sgt(struct dma_buf_attachment *attach,
+			     struct sg_table *sgt, enum dma_data_direction dir)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	dma_buf_free_sgt(attach, sgt, dir);
+#endif
+}
+
+/*
+ * Tell every importer to drop its mappings (reservation lock held), then
+ * wait for the DMA they already queued. The call was dma_buf_move_notify()
+ * before 2026.
+ */
+static inline void vfio_compat_dma_buf_invalidate(struct dma_buf *dmabuf)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	dma_buf_invalidate_mappings(dmabuf);
+	dma_resv_wait_timeout(dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP, false,
+			      MAX_SCHEDULE_TIMEOUT);
+#endif
+}
+
+/* Whether an importer gives its mappings back when told to. */
+static inline bool
+vfio_compat_dma_buf_attach_revocable(struct dma_buf_attachment *attach)
+{
+#ifdef HAVE_PCI_DMA_BUF_PHYS_VEC
+	return dma_buf_attach_revocable(attach);
+#else
+	return false;
 #endif
 }
 
