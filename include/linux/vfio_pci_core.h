@@ -72,6 +72,8 @@ struct vfio_pci_core_device {
 	 */
 	struct rw_semaphore	memory_lock;
 	struct inode		*mmap_inode;
+	/* Exported dma-bufs (vfio_pci_dmabuf.c), under memory_lock. */
+	struct list_head	dmabufs;
 
 	struct pci_saved_state	*pci_saved_state;
 	struct pci_saved_state	*pm_save;

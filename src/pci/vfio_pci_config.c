@@ -315,6 +315,13 @@ int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 		pci_load_and_free_saved_state(pdev, &vdev->pm_save);
 		pci_restore_state(pdev);
 	}
+
+	/* Back in D0 with its state: the BARs' dma-bufs are usable again. */
+	if (new < d3) {
+		down_write(&vdev->memory_lock);
+		vfio_pci_dma_buf_update(vdev, false);
+		up_write(&vdev->memory_lock);
+	}
 	return 0;
 }
 
@@ -418,6 +425,8 @@ static int vpci_header_write(struct vfio_pci_core_device *vdev, u16 base,
 		else
 			vfio_pci_intx_unmask(vdev);
 	}
+	/* Decode may be back on: so may the BARs' dma-bufs. */
+	vfio_pci_dma_buf_update(vdev, false);
 	return VPCI_ACT_NONE;
 }
 

@@ -77,9 +77,14 @@ static const struct file_operations vfio_pci_mmap_fops = {
 	.release = vfio_pci_mmap_file_release,
 };
 
+/*
+ * Called with memory_lock held for writing. The BARs' dma-bufs go with
+ * the mappings: what user space may not touch, its importers may not.
+ */
 void vfio_pci_zap_mmaps(struct vfio_pci_core_device *vdev)
 {
 	unmap_mapping_range(vdev->mmap_inode->i_mapping, 0, 0, true);
+	vfio_pci_dma_buf_update(vdev, true);
 }
 
 /*
@@ -119,6 +124,7 @@ int vfio_pci_reset_locked(struct vfio_pci_core_device *vdev)
 	down_write(&vdev->memory_lock);
 	vfio_pci_zap_mmaps(vdev);
 	ret = pci_try_reset_function(vdev->pdev);
+	vfio_pci_dma_buf_update(vdev, false);
 	up_write(&vdev->memory_lock);
 	return ret;
 }
@@ -340,6 +346,8 @@ void vfio_pci_core_close_device(struct vfio_device *core_vdev)
 
 	vfio_pci_sriov_close(vdev);
 	vfio_pci_core_disable(vdev);
+	/* Revoked by the disable already; now for good. */
+	vfio_pci_dma_buf_close(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_close_device);
 
@@ -966,6 +974,7 @@ static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
 	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list) {
 		if (!locked--)
 			break;
+		vfio_pci_dma_buf_update(cur, false);
 		up_write(&cur->memory_lock);
 	}
 	vfio_pci_dev_set_runtime_put(dev_set);
@@ -1047,6 +1056,9 @@ int vfio_pci_core_ioctl_feature(struct vfio_device *core_vdev, u32 flags,
 	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
 		return vfio_pci_core_pm_exit(to_vfio_pci_core(core_vdev),
 					     flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_DMA_BUF:
+		return vfio_pci_core_feature_dma_buf(to_vfio_pci_core(core_vdev),
+						     flags, arg, argsz);
 	default:
 		return -ENOTTY;
 	}
@@ -1292,6 +1304,7 @@ static const struct dev_pm_ops vfio_pci_core_pm_ops = {
 int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
+	int ret;
 
 	vdev->pdev = to_pci_dev(core_vdev->dev);
 	vdev->irq_type = -1;	/* none */
@@ -1302,18 +1315,29 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	mutex_init(&vdev->ioeventfds_lock);
 	INIT_LIST_HEAD(&vdev->ioeventfds_list);
 	init_rwsem(&vdev->memory_lock);
+	INIT_LIST_HEAD(&vdev->dmabufs);
+
+	/*
+	 * The BARs' P2P providers, for dma-bufs. Only a failure to allocate
+	 * them is fatal: where the kernel has none, there are no dma-bufs.
+	 */
+	ret = vfio_compat_p2pdma_init(vdev->pdev);
+	if (ret && ret != -EOPNOTSUPP)
+		goto out_mutexes;
 
 	vdev->mmap_inode = alloc_anon_inode(vfio_pci_mnt->mnt_sb);
 	if (IS_ERR(vdev->mmap_inode)) {
-		int ret = PTR_ERR(vdev->mmap_inode);
-
+		ret = PTR_ERR(vdev->mmap_inode);
 		vdev->mmap_inode = NULL;
-		mutex_destroy(&vdev->igate);
-		mutex_destroy(&vdev->barmap_lock);
-		mutex_destroy(&vdev->ioeventfds_lock);
-		return ret;
+		goto out_mutexes;
 	}
 	return 0;
+
+out_mutexes:
+	mutex_destroy(&vdev->igate);
+	mutex_destroy(&vdev->barmap_lock);
+	mutex_destroy(&vdev->ioeventfds_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_init_dev);
 

@@ -57,6 +57,7 @@ static void __vfio_pci_runtime_pm_exit(struct vfio_pci_core_device *vdev)
 		eventfd_ctx_put(vdev->pm_wake_eventfd_ctx);
 		vdev->pm_wake_eventfd_ctx = NULL;
 	}
+	vfio_pci_dma_buf_update(vdev, false);
 }
 
 void vfio_pci_runtime_pm_exit(struct vfio_pci_core_device *vdev)

@@ -53,6 +53,14 @@ void vfio_pci_sriov_disable(struct vfio_pci_core_device *vdev);
 int vfio_pci_sriov_feature_token(struct vfio_pci_core_device *vdev,
 				 u32 flags, void __user *arg, size_t argsz);
 
+/* vfio_pci_dmabuf.c */
+void vfio_pci_dma_buf_update(struct vfio_pci_core_device *vdev, bool zap);
+void vfio_pci_dma_buf_close(struct vfio_pci_core_device *vdev);
+int vfio_pci_core_feature_dma_buf(struct vfio_pci_core_device *vdev,
+				  u32 flags,
+				  struct vfio_device_feature_dma_buf __user *arg,
+				  size_t argsz);
+
 /* vfio_pci_intrs.c */
 int vfio_pci_irq_count(struct vfio_pci_core_device *vdev, int irq_type);
 int vfio_pci_set_irqs_ioctl(struct vfio_pci_core_device *vdev, u32 flags,
