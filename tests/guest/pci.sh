@@ -165,6 +165,7 @@ if [ -n "$nvme" ]; then
 	if bind nvme "$nvme"; then
 		prog t_nvme "$nvme"
 		prog t_feature "$nvme" nvme
+		prog t_dmabuf "$nvme" nvme
 		prog t_lowpower "$nvme" nvme
 	fi
 	release nvme "$nvme"
