@@ -29,7 +29,6 @@
 #define PAGE		4096ULL
 #define BUFINFO		"/sys/kernel/debug/dma_buf/bufinfo"
 #define MAX_RANGES	4
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const all_checks[] = {
 	"dmabuf-probe", "dmabuf-probe-set", "dmabuf-export",

@@ -22,7 +22,6 @@
 #include "vfio_util.h"
 #include "pci_sysfs.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int feature(int dev, __u32 argsz, __u32 flags)
 {

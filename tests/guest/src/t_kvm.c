@@ -70,8 +70,8 @@ static int vm_with_vfio_dev(int kvm, int *dev)
 	return vm;
 }
 
-/* Can the group node be opened again (nobody holds the group file)? */
-static int group_reopen_errno(struct vdev *d)
+/* 0 if the group node opens again (nobody holds the group file), or -errno. */
+static int group_reopen(struct vdev *d)
 {
 	char path[64];
 	int fd, i;
@@ -85,10 +85,10 @@ static int group_reopen_errno(struct vdev *d)
 			return 0;
 		}
 		if (errno != EBUSY)
-			return errno;
+			return -errno;
 		vu_sleep_ms(50);
 	}
-	return EBUSY;
+	return -EBUSY;
 }
 
 int main(int argc, char **argv)
@@ -156,16 +156,16 @@ int main(int argc, char **argv)
 	check(ret == 0, "kvm-vfio-group-readd", "adding the group again: %s",
 	      strerror(errno));
 	vu_close(&d);
-	err = group_reopen_errno(&d);
-	check(err == EBUSY, "kvm-holds-group",
+	err = group_reopen(&d);
+	check(err == -EBUSY, "kvm-holds-group",
 	      "with the VM holding group %d, reopening it gave %s, want EBUSY",
-	      d.group_id, err ? strerror(err) : "success");
+	      d.group_id, err ? strerror(-err) : "success");
 	close(dev);
 	close(vm);
-	err = group_reopen_errno(&d);
+	err = group_reopen(&d);
 	check(err == 0, "kvm-vm-end-frees-group",
 	      "after the VM's end, reopening group %d: %s", d.group_id,
-	      strerror(err));
+	      strerror(-err));
 
 	/* Whatever KVM took of vfio (symbol_get(), the file) is given back. */
 	ref1 = module_refcnt("vfio");

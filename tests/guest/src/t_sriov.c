@@ -24,7 +24,6 @@
 
 #include "vfio_util.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PARAM	"/sys/module/vfio_pci/parameters/enable_sriov"
 #define MAX_VFS	2
 

@@ -67,7 +67,7 @@ static void vga_on(struct vdev *d)
 	      n, n < 0 ? strerror(errno) : "ok");
 
 	/* Between and outside the windows: EINVAL. */
-	for (i = 0, ret = 0; i < (int)(sizeof(gaps) / sizeof(gaps[0])); i++) {
+	for (i = 0, ret = 0; i < (int)ARRAY_SIZE(gaps); i++) {
 		n = vga_rw(d, info.offset, gaps[i], &v, 1, false);
 		if (n != -1 || errno != EINVAL) {
 			ret = -1;

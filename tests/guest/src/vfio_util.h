@@ -78,6 +78,10 @@
 /* edu masks DMA addresses to 28 bits: keep every IOVA below 256 MiB. */
 #define EDU_DMA_LIMIT		(1UL << 28)
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct vdev {
 	char bdf[32];
 	int group_id;
