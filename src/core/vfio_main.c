@@ -305,11 +305,14 @@ static int vfio_device_release_file(struct inode *inode, struct file *file)
 	struct vfio_device *vdev = file->private_data;
 	struct vfio_group *group = vdev->group;
 	struct file *group_file = group->opened_file;
+	/* Bound until the registration reference below is gone. */
+	struct module *owner = vdev->dev->driver->owner;
 
 	vfio_device_close(vdev);
 	vfio_group_device_closed(group);
 	/* May complete an unregister: vdev must not be touched after. */
 	vfio_device_put_registration(vdev);
+	module_put(owner);
 	fput(group_file);
 	return 0;
 }
@@ -458,8 +461,17 @@ static const struct file_operations vfio_device_fops = {
 struct file *vfio_device_open_file(struct vfio_device *vdev)
 {
 	struct vfio_container *container = vdev->group->container;
+	/*
+	 * Each open file holds the bus driver's module, as upstream: with a
+	 * device open, unloading its driver fails with EBUSY instead of
+	 * blocking in remove() until user space lets go.
+	 */
+	struct module *owner = vdev->dev->driver->owner;
 	struct file *file;
 	int ret = 0;
+
+	if (!try_module_get(owner))
+		return ERR_PTR(-ENODEV);
 
 	mutex_lock(&vdev->dev_set->lock);
 	if (!vdev->open_count) {
@@ -469,6 +481,7 @@ struct file *vfio_device_open_file(struct vfio_device *vdev)
 		if (ret) {
 			vfio_container_device_close(container, vdev);
 			mutex_unlock(&vdev->dev_set->lock);
+			module_put(owner);
 			return ERR_PTR(ret);
 		}
 	}
@@ -479,6 +492,7 @@ struct file *vfio_device_open_file(struct vfio_device *vdev)
 				  O_RDWR);
 	if (IS_ERR(file)) {
 		vfio_device_close(vdev);
+		module_put(owner);
 		return file;
 	}
 	/* Regions are addressed by offset: pread/pwrite are the natural API. */

@@ -16,11 +16,14 @@
  *    completes, revoking the group (its fd answers ENODEV) as upstream
  *    does since 6.1; nothing stays pinned once the group and container
  *    are closed; a rescan brings the function back and it is bound to
- *    vfio-pci again.
+ *    vfio-pci again;
+ *  - each open device fd holds the bound driver's module, as upstream: it
+ *    cannot be unloaded (EWOULDBLOCK) until the fd is closed.
  *
  *   t_lifetime BDF        (bound to vfio-pci; rebound there at the end)
  */
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "vfio_util.h"
@@ -371,12 +374,63 @@ out:
 	vu_close(&d);
 }
 
+static long refcnt_of(const char *module)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	return vu_read_line(path, buf, sizeof(buf)) ? strtol(buf, NULL, 10) :
+						       -1;
+}
+
+static void driver_module_ref(const char *bdf)
+{
+	char path[128], link[256], *mod;
+	long r0, r1, r2;
+	struct vdev d;
+	ssize_t n;
+	int ret, err;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/module",
+		 bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (!check(n > 0, "lifetime-driver-module", "readlink %s: %s", path,
+		   strerror(errno)))
+		return;
+	link[n] = '\0';
+	mod = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+
+	r0 = refcnt_of(mod);
+	if (!check(vu_open(&d, bdf, true), "lifetime-modref-open", "%s",
+		   d.why)) {
+		vu_close(&d);
+		return;
+	}
+	r1 = refcnt_of(mod);
+	ret = -1;
+	err = 0;
+	/* Only with the reference held: without it the unload would block. */
+	if (r1 == r0 + 1) {
+		ret = syscall(SYS_delete_module, mod, O_NONBLOCK);
+		err = errno;
+	}
+	check(r0 >= 0 && r1 == r0 + 1 && ret == -1 && err == EWOULDBLOCK,
+	      "lifetime-open-holds-driver",
+	      "%s refcnt %ld -> %ld with a device fd open (want +1); unloading it: %d (%s), want EWOULDBLOCK",
+	      mod, r0, r1, ret, ret ? strerror(err) : "unloaded");
+	vu_close(&d);
+	r2 = refcnt_of(mod);
+	check(r2 == r0, "lifetime-close-drops-driver",
+	      "%s refcnt %ld after closing, %ld before opening", mod, r2, r0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(stderr, "usage: t_lifetime BDF\n");
 		return 2;
 	}
+	driver_module_ref(argv[1]);
 	lock_accounting(argv[1]);
 	kill_releases(argv[1]);
 	unbind_blocks(argv[1]);
