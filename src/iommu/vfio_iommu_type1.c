@@ -775,6 +775,12 @@ static void vfio_dirty_stop(struct vfio_iommu *iommu)
 		vfio_dirty_free(rb_entry(node, struct vfio_dma, node));
 }
 
+/* The smallest page size every domain of the container maps. */
+static size_t vfio_min_pgsize(struct vfio_iommu *iommu)
+{
+	return (size_t)1 << __ffs(iommu->pgsize_bitmap);
+}
+
 /* Bitmaps are of the smallest IOMMU page size when tracking starts. */
 static int vfio_dirty_start(struct vfio_iommu *iommu)
 {
@@ -783,7 +789,7 @@ static int vfio_dirty_start(struct vfio_iommu *iommu)
 
 	if (iommu->dirty_tracking)
 		return 0;
-	iommu->dirty_pgshift = __ffs(iommu->pgsize_bitmap);
+	iommu->dirty_pgshift = ilog2(vfio_min_pgsize(iommu));
 	iommu->dirty_tracking = true;
 	for (node = rb_first(&iommu->dma_list); node; node = rb_next(node)) {
 		ret = vfio_dirty_alloc(iommu, rb_entry(node, struct vfio_dma,
@@ -801,7 +807,7 @@ static size_t vfio_dirty_pgsize(struct vfio_iommu *iommu)
 {
 	if (iommu->dirty_tracking)
 		return (size_t)1 << iommu->dirty_pgshift;
-	return (size_t)1 << __ffs(iommu->pgsize_bitmap);
+	return vfio_min_pgsize(iommu);
 }
 
 /*
@@ -1127,11 +1133,6 @@ static void vfio_update_pgsize_bitmap(struct vfio_iommu *iommu)
 		bitmap |= PAGE_SIZE;
 	}
 	iommu->pgsize_bitmap = bitmap;
-}
-
-static size_t vfio_min_pgsize(struct vfio_iommu *iommu)
-{
-	return (size_t)1 << __ffs(iommu->pgsize_bitmap);
 }
 
 /* ---- Groups ---- */
@@ -1852,7 +1853,7 @@ static int vfio_caps_migration(struct vfio_iommu *iommu,
 	cap = container_of(header, struct vfio_iommu_type1_info_cap_migration,
 			   header);
 	/* Bitmaps come in the smallest page size only. */
-	cap->pgsize_bitmap = (u64)1 << __ffs(iommu->pgsize_bitmap);
+	cap->pgsize_bitmap = vfio_min_pgsize(iommu);
 	cap->max_dirty_bitmap_size = VFIO_DIRTY_MAX_BYTES;
 	return 0;
 }
