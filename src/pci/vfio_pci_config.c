@@ -279,6 +279,15 @@ bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
 	       vpci_dstate(vdev->pdev->current_state) < vpci_dstate(PCI_D3hot);
 }
 
+/*
+ * Whether user space may reach the BARs through an mmap now (and so an
+ * importer through a dma-buf): decode on, D0..D2, not in low power.
+ */
+bool vfio_pci_bars_reachable(struct vfio_pci_core_device *vdev)
+{
+	return vfio_pci_memory_enabled(vdev) && !vdev->pm_runtime_engaged;
+}
+
 int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 			     pci_power_t state)
 {

@@ -1152,7 +1152,7 @@ static vm_fault_t vfio_pci_mmap_fault(struct vm_fault *vmf)
 
 	/* Nothing wakes a device in low power from here: no access. */
 	down_read(&vdev->memory_lock);
-	if (!vdev->pm_runtime_engaged && vfio_pci_memory_enabled(vdev))
+	if (vfio_pci_bars_reachable(vdev))
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	up_read(&vdev->memory_lock);
 	return ret;

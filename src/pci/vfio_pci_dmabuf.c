@@ -164,12 +164,6 @@ static void vfio_pci_dma_buf_set_revoked(struct vfio_pci_core_device *vdev,
 	}
 }
 
-/* Whether user space may reach the BARs now; memory_lock held. */
-static bool vfio_pci_dma_buf_live(struct vfio_pci_core_device *vdev)
-{
-	return vfio_pci_memory_enabled(vdev) && !vdev->pm_runtime_engaged;
-}
-
 /*
  * Bring every buffer of the device in line with the BARs: revoked while
  * they are zapped or off, usable again when they are back. Called with
@@ -178,7 +172,7 @@ static bool vfio_pci_dma_buf_live(struct vfio_pci_core_device *vdev)
  */
 void vfio_pci_dma_buf_update(struct vfio_pci_core_device *vdev, bool zap)
 {
-	bool revoked = zap || !vfio_pci_dma_buf_live(vdev);
+	bool revoked = zap || !vfio_pci_bars_reachable(vdev);
 	struct vfio_pci_dma_buf *priv;
 
 	lockdep_assert_held_write(&vdev->memory_lock);
@@ -353,7 +347,7 @@ int vfio_pci_core_feature_dma_buf(struct vfio_pci_core_device *vdev,
 	/* From here the dma-buf's release frees priv and drops the device. */
 	down_write(&vdev->memory_lock);
 	dma_resv_lock(dmabuf->resv, NULL);
-	priv->revoked = !vfio_pci_dma_buf_live(vdev);
+	priv->revoked = !vfio_pci_bars_reachable(vdev);
 	dma_resv_unlock(dmabuf->resv);
 	list_add_tail(&priv->node, &vdev->dmabufs);
 	up_write(&vdev->memory_lock);

@@ -21,6 +21,7 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev,
 			   char __user *buf, size_t count, loff_t *ppos,
 			   bool iswrite);
 bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev);
+bool vfio_pci_bars_reachable(struct vfio_pci_core_device *vdev);
 void vfio_pci_vconfig_msi(struct vfio_pci_core_device *vdev, int nvec,
 			  bool enable);
 void vfio_pci_vconfig_msix(struct vfio_pci_core_device *vdev, bool enable);
