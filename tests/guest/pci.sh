@@ -127,17 +127,24 @@ result pci-find-edu $? "no 1234:11e8 in /sys/bus/pci/devices"
 nvme=$(find_dev '*:*:0x0108*')
 result pci-find-nvme $? "no class 0108 device in /sys/bus/pci/devices"
 
+# Run test program $2 on edu, with the NVMe bound beside it (as $1) when
+# there is one.
+with_nvme() {
+	local name=$1 test=$2
+	if [ -n "$nvme" ] && bind "$name" "$nvme"; then
+		prog "$test" "$edu" "$nvme"
+	else
+		prog "$test" "$edu"
+	fi
+	[ -z "$nvme" ] || release "$name" "$nvme"
+}
+
 if [ -n "$edu" ]; then
 	if bind edu "$edu"; then
 		prog t_config "$edu"
 		# Mappings across resets and the hot reset proof need a
 		# resettable function behind a bridge: the NVMe.
-		if [ -n "$nvme" ] && bind extra-nvme "$nvme"; then
-			prog t_pci_extra "$edu" "$nvme"
-		else
-			prog t_pci_extra "$edu"
-		fi
-		[ -z "$nvme" ] || release extra-nvme "$nvme"
+		with_nvme extra-nvme t_pci_extra
 		prog t_edu "$edu"
 		# KVM's VFIO device (kvm_amd: QEMU's TCG emulates SVM).
 		modprobe -q kvm_amd || modprobe -q kvm_intel
@@ -147,12 +154,7 @@ if [ -n "$edu" ]; then
 		prog t_type1 "$edu"
 		prog t_dirty "$edu"
 		# Peer-to-peer: edu DMAs from the NVMe BAR, so both are bound.
-		if [ -n "$nvme" ] && bind p2p-nvme "$nvme"; then
-			prog t_pfnmap "$edu" "$nvme"
-		else
-			prog t_pfnmap "$edu"
-		fi
-		[ -z "$nvme" ] || release p2p-nvme "$nvme"
+		with_nvme p2p-nvme t_pfnmap
 		prog t_badinput "$edu"
 		prog t_feature "$edu" edu
 		prog t_lowpower "$edu" edu

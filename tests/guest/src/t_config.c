@@ -9,22 +9,7 @@
  *   t_config BDF        (an edu bound to vfio-pci)
  */
 #include "vfio_util.h"
-
-/* The device's real config space, through sysfs. */
-static bool phys_read(const char *bdf, __u32 off, void *buf, size_t len)
-{
-	char path[96];
-	int fd;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ok = pread(fd, buf, len, off) == (ssize_t)len;
-	close(fd);
-	return ok;
-}
+#include "pci_sysfs.h"
 
 static void bar_sizing(struct vdev *d)
 {
@@ -66,14 +51,14 @@ static void read_only(struct vdev *d)
 	vu_cfg_write32(d, PCI_REVISION, ~rev);
 	rev2 = vu_cfg_read32(d, PCI_REVISION);
 	prev = ~rev;
-	phys_read(d->bdf, PCI_REVISION, &prev, sizeof(prev));
+	ps_cfg(d->bdf, PCI_REVISION, &prev, sizeof(prev));
 	check(rev2 == rev && prev == rev, "config-readonly-class-dropped",
 	      "revision/class %#x -> %#x after writing %#x (device holds %#x)",
 	      rev, rev2, ~rev, prev);
 
 	vu_cfg_write(d, PCI_INT_PIN, &v, 1);
 	pin2 = vu_cfg_read8(d, PCI_INT_PIN);
-	phys_read(d->bdf, PCI_INT_PIN, &ppin, 1);
+	ps_cfg(d->bdf, PCI_INT_PIN, &ppin, 1);
 	check(pin == 1 && pin2 == pin && ppin == pin,
 	      "config-readonly-int-pin-dropped",
 	      "interrupt pin %u -> %u after writing %u (device holds %u), want 1",
@@ -96,7 +81,7 @@ static void msi_virtualised(struct vdev *d)
 	/* Enable is the ioctl's job: a config write alone does not stick. */
 	vu_cfg_write16(d, cap + PCI_MSI_CTRL, ctrl | PCI_MSI_CTRL_ENABLE);
 	ctrl = vu_cfg_read16(d, cap + PCI_MSI_CTRL);
-	phys_read(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
+	ps_cfg(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
 	check(!(ctrl & PCI_MSI_CTRL_ENABLE) && !(pctrl & PCI_MSI_CTRL_ENABLE),
 	      "config-msi-enable-write-dropped",
 	      "after writing enable without SET_IRQS: control reads %#x, device holds %#x",
@@ -116,8 +101,8 @@ static void msi_virtualised(struct vdev *d)
 		goto out;
 	ctrl = vu_cfg_read16(d, cap + PCI_MSI_CTRL);
 	addr = vu_cfg_read32(d, cap + PCI_MSI_ADDR_LO);
-	phys_read(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
-	phys_read(d->bdf, cap + PCI_MSI_ADDR_LO, &paddr, sizeof(paddr));
+	ps_cfg(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
+	ps_cfg(d->bdf, cap + PCI_MSI_ADDR_LO, &paddr, sizeof(paddr));
 	/*
 	 * The hardware now runs MSI at the address the kernel chose; user
 	 * space still sees its own values.
@@ -138,7 +123,7 @@ static void msi_virtualised(struct vdev *d)
 	      "config-msi-disable", "SET_IRQS(MSI, none, 0): %s",
 	      strerror(errno));
 	pctrl = PCI_MSI_CTRL_ENABLE;
-	phys_read(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
+	ps_cfg(d->bdf, cap + PCI_MSI_CTRL, &pctrl, sizeof(pctrl));
 	check(!(pctrl & PCI_MSI_CTRL_ENABLE), "config-msi-disabled-in-device",
 	      "device MSI control %#x after disabling", pctrl);
 out:

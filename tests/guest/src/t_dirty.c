@@ -277,7 +277,6 @@ static void cap_checks(int container)
 		.argsz = sizeof(small),
 	};
 	struct vfio_info_cap_header *hdr = NULL;
-	__u32 off, hops = 0;
 
 	if (!check(ioctl(container, VFIO_IOMMU_GET_INFO, &small) == 0 &&
 		   (small.flags & VFIO_IOMMU_INFO_CAPS) &&
@@ -293,14 +292,11 @@ static void cap_checks(int container)
 		   "dirty-cap-info-full", "GET_INFO(argsz %u): %s",
 		   small.argsz, strerror(errno)))
 		goto out;
-	for (off = info->cap_offset; off && hops < 64; off = hdr->next, hops++) {
-		if (off < sizeof(*info) || off + sizeof(cap) > info->argsz)
-			break;
-		hdr = (struct vfio_info_cap_header *)((char *)info + off);
-		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION)
-			break;
+	hdr = vu_cap_chain(info, info->argsz, info->cap_offset,
+			   VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION);
+	/* The whole capability must lie inside what GET_INFO returned. */
+	if (hdr && (char *)hdr - (char *)info + sizeof(cap) > info->argsz)
 		hdr = NULL;
-	}
 	if (!check(hdr, "dirty-cap-migration",
 		   "no MIGRATION capability (id %d) in the chain",
 		   VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION))

@@ -279,8 +279,7 @@ static void outlive_device(struct vdev *d)
 	      "the buffer's fd after the device fd closed: %s",
 	      strerror(errno));
 
-	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	fd2 = d->device >= 0 ? export1(d->device, 0, 0, PAGE) : -1;
+	fd2 = vu_get_device(d, d->group) ? export1(d->device, 0, 0, PAGE) : -1;
 	check(fd2 >= 0, "dmabuf-reopen-after-close",
 	      "device fd %d, a new buffer %d: %s", d->device, fd2,
 	      strerror(errno));

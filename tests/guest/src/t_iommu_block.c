@@ -33,20 +33,17 @@ static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
 /* Wait up to 3 s for a kernel log record holding all of @a, @b and @c. */
 static bool kmsg_find(int fd, const char *a, const char *b, const char *c)
 {
+	const char *text;
 	char rec[1024];
-	ssize_t n;
 	int i;
 
 	for (i = 0; i < 60; i++) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EAGAIN) {
+		text = vu_kmsg_next(fd, rec, sizeof(rec));
+		if (!text) {
 			vu_sleep_ms(50);
 			continue;
 		}
-		if (n <= 0)
-			continue;	/* EPIPE: records overwritten */
-		rec[n] = '\0';
-		if (strstr(rec, a) && strstr(rec, b) && strstr(rec, c))
+		if (strstr(text, a) && strstr(text, b) && strstr(text, c))
 			return true;
 	}
 	return false;

@@ -44,15 +44,6 @@ static bool cpu_has_virt(void)
 	return found;
 }
 
-static long module_refcnt(const char *module)
-{
-	char path[128], buf[32];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
-	return vu_read_line(path, buf, sizeof(buf)) ? strtol(buf, NULL, 10) :
-						       -1;
-}
-
 /* A VM with a VFIO device: the VM fd, and the device fd in *@dev. */
 static int vm_with_vfio_dev(int kvm, int *dev)
 {
@@ -112,7 +103,7 @@ int main(int argc, char **argv)
 		      strerror(errno));
 		return check_exit();
 	}
-	ref0 = module_refcnt("vfio");
+	ref0 = vu_module_refcnt("vfio");
 	if (!check(vu_open(&d, argv[1], true), "kvm-vfio-open", "%s", d.why))
 		goto out;
 
@@ -168,7 +159,7 @@ int main(int argc, char **argv)
 	      strerror(-err));
 
 	/* Whatever KVM took of vfio (symbol_get(), the file) is given back. */
-	ref1 = module_refcnt("vfio");
+	ref1 = vu_module_refcnt("vfio");
 	check(ref0 >= 0 && ref1 == ref0, "kvm-vfio-module-refs",
 	      "vfio's module refcount %ld before, %ld after the VM", ref0,
 	      ref1);

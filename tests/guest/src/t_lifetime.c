@@ -374,15 +374,6 @@ out:
 	vu_close(&d);
 }
 
-static long refcnt_of(const char *module)
-{
-	char path[128], buf[32];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
-	return vu_read_line(path, buf, sizeof(buf)) ? strtol(buf, NULL, 10) :
-						       -1;
-}
-
 static void driver_module_ref(const char *bdf)
 {
 	char path[128], link[256], *mod;
@@ -400,13 +391,13 @@ static void driver_module_ref(const char *bdf)
 	link[n] = '\0';
 	mod = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
 
-	r0 = refcnt_of(mod);
+	r0 = vu_module_refcnt(mod);
 	if (!check(vu_open(&d, bdf, true), "lifetime-modref-open", "%s",
 		   d.why)) {
 		vu_close(&d);
 		return;
 	}
-	r1 = refcnt_of(mod);
+	r1 = vu_module_refcnt(mod);
 	ret = -1;
 	err = 0;
 	/* Only with the reference held: without it the unload would block. */
@@ -419,7 +410,7 @@ static void driver_module_ref(const char *bdf)
 	      "%s refcnt %ld -> %ld with a device fd open (want +1); unloading it: %d (%s), want EWOULDBLOCK",
 	      mod, r0, r1, ret, ret ? strerror(err) : "unloaded");
 	vu_close(&d);
-	r2 = refcnt_of(mod);
+	r2 = vu_module_refcnt(mod);
 	check(r2 == r0, "lifetime-close-drops-driver",
 	      "%s refcnt %ld after closing, %ld before opening", mod, r2, r0);
 }

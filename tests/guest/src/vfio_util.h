@@ -128,7 +128,6 @@ static inline bool vu_write_str(const char *path, const char *val)
 	return n == (ssize_t)strlen(val);
 }
 
-/* The IOMMU group number of a PCI device, or -1. */
 /* A "Key: value" or "key value" number from a proc file, or -1. */
 static inline long long vu_proc_field(const char *path, const char *key)
 {
@@ -147,6 +146,16 @@ static inline long long vu_proc_field(const char *path, const char *key)
 		}
 	fclose(f);
 	return v;
+}
+
+/* A module's reference count, or -1 (not loaded). */
+static inline long vu_module_refcnt(const char *module)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	return vu_read_line(path, buf, sizeof(buf)) ? strtol(buf, NULL, 10) :
+						       -1;
 }
 
 /* A process's locked memory (Type1 accounts its pins there), in kB. */
@@ -252,6 +261,7 @@ static inline bool vu_write32(void *addr, __u32 val)
 	return true;
 }
 
+/* The IOMMU group number of a PCI device, or -1. */
 static inline int vu_group_of(const char *bdf)
 {
 	char path[128], link[256];
@@ -382,11 +392,6 @@ static inline int vu_irq_info(int device, __u32 index,
 }
 
 /*
- * Container, group, Type1 v2, then (with @get_device) the device fd: the
- * order every VMM uses. On failure, d->why says which step and why, and
- * everything opened so far stays in @d for vu_close().
- */
-/*
  * @d's device fd from the open group fd @group, and where its config
  * region starts.
  */
@@ -409,6 +414,11 @@ static inline bool vu_get_device(struct vdev *d, int group)
 	return true;
 }
 
+/*
+ * Container, group, Type1 v2, then (with @get_device) the device fd: the
+ * order every VMM uses. On failure, d->why says which step and why, and
+ * everything opened so far stays in @d for vu_close().
+ */
 static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
