@@ -37,6 +37,62 @@ typedef struct device vfio_compat_devnode_dev;
 #endif
 
 /*
+ * Bus callbacks whose types changed: remove() returns void since v5.15,
+ * match() takes a const driver since v6.11. A bus defines its callbacks
+ * with the new types and wraps them with these, so that its struct
+ * bus_type gets what the kernel expects.
+ */
+#ifdef HAVE_BUS_REMOVE_VOID
+#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
+static void name(struct device *dev)					\
+{									\
+	fn(dev);							\
+}
+#else
+#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
+static int name(struct device *dev)					\
+{									\
+	fn(dev);							\
+	return 0;							\
+}
+#endif
+
+#ifdef HAVE_BUS_MATCH_CONST_DRV
+#define VFIO_COMPAT_BUS_MATCH(name, fn)					\
+static int name(struct device *dev, const struct device_driver *drv)	\
+{									\
+	return fn(dev, drv);						\
+}
+#else
+#define VFIO_COMPAT_BUS_MATCH(name, fn)					\
+static int name(struct device *dev, struct device_driver *drv)		\
+{									\
+	return fn(dev, drv);						\
+}
+#endif
+
+/* Link a device into a compat class (/sys/class/mdev_bus/<dev>). */
+static inline int vfio_compat_class_link(struct class_compat *cls,
+					 struct device *dev)
+{
+#ifdef HAVE_CLASS_COMPAT_LINK_TWO_ARGS
+	return class_compat_create_link(cls, dev);
+#else
+	return class_compat_create_link(cls, dev, NULL);
+#endif
+}
+
+static inline void vfio_compat_class_unlink(struct class_compat *cls,
+					    struct device *dev)
+{
+#ifdef HAVE_CLASS_COMPAT_LINK_TWO_ARGS
+	class_compat_remove_link(cls, dev);
+#else
+	class_compat_remove_link(cls, dev, NULL);
+#endif
+}
+
+/*
  * Consume an eventfd's count from its wakeup callback (wait queue lock
  * held). Kernels before v6.6 cannot: the count then grows unread, which is
  * harmless because every signal still wakes the callback.
