@@ -215,7 +215,12 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 				       int num_irqs, int max_irq_type,
 				       size_t *data_size);
 
-/* Emulated-IOMMU devices: access user memory through the container. */
+/*
+ * Emulated-IOMMU devices: access user memory through the container, with
+ * the device open. A device that pins must have a dma_unmap callback and
+ * drop its pins there; at most VFIO_PIN_PAGES_MAX_ENTRIES per call.
+ */
+#define VFIO_PIN_PAGES_MAX_ENTRIES	(PAGE_SIZE / sizeof(unsigned long))
 int vfio_pin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage,
 		   int prot, struct page **pages);
 void vfio_unpin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage);

@@ -316,57 +316,73 @@ void vfio_container_device_close(struct vfio_container *container,
 	up_read(&container->lock);
 }
 
-/* Emulated-IOMMU access to user memory, through the device's container. */
-static struct vfio_container *vfio_device_container(struct vfio_device *vdev)
+/*
+ * Emulated-IOMMU access to user memory, through the device's container.
+ * The caller has the device open, so its group stays in the container and
+ * the container keeps its backend: no container lock is taken. Taking one
+ * would deadlock, as the backend calls the device's dma_unmap() from
+ * VFIO_IOMMU_UNMAP_DMA, and the device unpins from there.
+ */
+static struct vfio_iommu *vfio_device_iommu(struct vfio_device *vdev)
 {
-	/* A device fd is open, so its group stays in its container. */
-	return vdev->group ? vdev->group->container : NULL;
+	struct vfio_container *container;
+
+	/* Not open: a driver bug, as upstream reports it. */
+	if (WARN_ON_ONCE(!READ_ONCE(vdev->open_count)) || !vdev->group)
+		return NULL;
+	container = vdev->group->container;
+	return container ? container->iommu : NULL;
+}
+
+static const struct vfio_iommu_driver_ops *
+vfio_device_backend(struct vfio_device *vdev)
+{
+	return vdev->group->container->backend;
 }
 
 int vfio_pin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage,
 		   int prot, struct page **pages)
 {
-	struct vfio_container *container = vfio_device_container(vdev);
-	int ret = -EINVAL;
+	struct vfio_iommu *iommu = vfio_device_iommu(vdev);
 
-	if (!pages || !npage || !container || !vdev->emulated_iommu)
+	if (!pages || npage <= 0 || !iommu || !vdev->emulated_iommu)
 		return -EINVAL;
-	down_read(&container->lock);
-	if (container->backend && container->backend->pin_pages)
-		ret = container->backend->pin_pages(container->iommu,
+	/* Only a device that drops its pins on unmap may take any. */
+	if (!vdev->ops->dma_unmap)
+		return -EINVAL;
+	if (npage > VFIO_PIN_PAGES_MAX_ENTRIES)
+		return -E2BIG;
+	if (!vfio_device_backend(vdev)->pin_pages)
+		return -ENOTTY;
+	return vfio_device_backend(vdev)->pin_pages(iommu,
 						    vdev->group->iommu_group,
 						    iova, npage, prot, pages);
-	up_read(&container->lock);
-	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pin_pages);
 
 void vfio_unpin_pages(struct vfio_device *vdev, dma_addr_t iova, int npage)
 {
-	struct vfio_container *container = vfio_device_container(vdev);
+	struct vfio_iommu *iommu = vfio_device_iommu(vdev);
 
-	if (WARN_ON(!container || !npage))
+	if (WARN_ON_ONCE(!iommu || npage <= 0 ||
+			 npage > VFIO_PIN_PAGES_MAX_ENTRIES ||
+			 !vdev->ops->dma_unmap))
 		return;
-	down_read(&container->lock);
-	if (container->backend && container->backend->unpin_pages)
-		container->backend->unpin_pages(container->iommu, iova, npage);
-	up_read(&container->lock);
+	if (vfio_device_backend(vdev)->unpin_pages)
+		vfio_device_backend(vdev)->unpin_pages(iommu, iova, npage);
 }
 EXPORT_SYMBOL_GPL(vfio_unpin_pages);
 
 int vfio_dma_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
 		size_t len, bool write)
 {
-	struct vfio_container *container = vfio_device_container(vdev);
-	int ret = -EINVAL;
+	struct vfio_iommu *iommu = vfio_device_iommu(vdev);
 
-	if (!data || !len || !container)
+	if (!data || !len || !iommu)
 		return -EINVAL;
-	down_read(&container->lock);
-	if (container->backend && container->backend->dma_rw)
-		ret = container->backend->dma_rw(container->iommu, iova, data,
-						 len, write);
-	up_read(&container->lock);
-	return ret;
+	if (!vfio_device_backend(vdev)->dma_rw)
+		return -ENOTTY;
+	return vfio_device_backend(vdev)->dma_rw(iommu, iova, data, len,
+						 write);
 }
 EXPORT_SYMBOL_GPL(vfio_dma_rw);

@@ -292,11 +292,16 @@ static void vfio_device_last_close(struct vfio_device *vdev)
 	vfio_container_device_close(vdev->group->container, vdev);
 }
 
+/*
+ * The closing device still counts as open while the driver closes it, as
+ * it did while the driver opened it: emulated-IOMMU drivers unpin there.
+ */
 static void vfio_device_close(struct vfio_device *vdev)
 {
 	mutex_lock(&vdev->dev_set->lock);
-	if (!--vdev->open_count)
+	if (vdev->open_count == 1)
 		vfio_device_last_close(vdev);
+	vdev->open_count--;
 	mutex_unlock(&vdev->dev_set->lock);
 }
 
@@ -474,18 +479,18 @@ struct file *vfio_device_open_file(struct vfio_device *vdev)
 		return ERR_PTR(-ENODEV);
 
 	mutex_lock(&vdev->dev_set->lock);
-	if (!vdev->open_count) {
+	if (!vdev->open_count++) {
 		vfio_container_device_open(container, vdev);
 		if (vdev->ops->open_device)
 			ret = vdev->ops->open_device(vdev);
 		if (ret) {
 			vfio_container_device_close(container, vdev);
+			vdev->open_count--;
 			mutex_unlock(&vdev->dev_set->lock);
 			module_put(owner);
 			return ERR_PTR(ret);
 		}
 	}
-	vdev->open_count++;
 	mutex_unlock(&vdev->dev_set->lock);
 
 	file = anon_inode_getfile("[vfio-device]", &vfio_device_fops, vdev,

@@ -1654,7 +1654,7 @@ static int vfio_iommu_type1_pin_pages(struct vfio_iommu *iommu,
 	/* Vaddrs being updated cannot be pinned; user space misbehaved. */
 	if (WARN_ONCE(iommu->vaddr_invalid_count,
 		      "vfio_pin_pages while VFIO_DMA_UNMAP_FLAG_VADDR is in effect\n")) {
-		ret = -EIO;
+		ret = -EBUSY;
 		goto out_unlock;
 	}
 	/* Nobody could be told to let go of the pages on unmap. */
@@ -1729,7 +1729,7 @@ static int vfio_iommu_type1_dma_rw(struct vfio_iommu *iommu, dma_addr_t iova,
 
 	if (WARN_ONCE(iommu->vaddr_invalid_count,
 		      "vfio_dma_rw while VFIO_DMA_UNMAP_FLAG_VADDR is in effect\n")) {
-		ret = -EIO;
+		ret = -EBUSY;
 		goto out_unlock;
 	}
 
@@ -2114,6 +2114,14 @@ static bool vfio_range_cuts(struct vfio_iommu *iommu, dma_addr_t start,
  * With @bitmap (checked by the caller; @buf is a page), each mapping's
  * dirty pages are reported into it before the mapping goes.
  */
+/* An unmap's bitmap needs tracking on, and in its page size. */
+static bool vfio_unmap_bitmap_ok(struct vfio_iommu *iommu,
+				 struct vfio_bitmap *bitmap)
+{
+	return !bitmap || (iommu->dirty_tracking &&
+			   bitmap->pgsize == vfio_dirty_pgsize(iommu));
+}
+
 static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 			     struct vfio_iommu_type1_dma_unmap *unmap,
 			     struct vfio_bitmap *bitmap, u64 *buf)
@@ -2150,10 +2158,8 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 			goto out_unlock;
 	}
 
-	/* A bitmap needs tracking on, and in its page size. */
 	ret = -EINVAL;
-	if (bitmap && (!iommu->dirty_tracking ||
-		       bitmap->pgsize != vfio_dirty_pgsize(iommu)))
+	if (!vfio_unmap_bitmap_ok(iommu, bitmap))
 		goto out_unlock;
 
 	/* v2 unmaps whole mappings only: the range must not cut one. */
@@ -2185,6 +2191,11 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 			mutex_unlock(&iommu->lock);
 			vfio_notify_dma_unmap(iommu, start, len);
 			mutex_lock(&iommu->lock);
+			/* Tracking may have stopped while the lock was out. */
+			if (!vfio_unmap_bitmap_ok(iommu, bitmap)) {
+				ret = -EINVAL;
+				break;
+			}
 			continue;
 		}
 		if (bitmap) {

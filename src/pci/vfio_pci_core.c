@@ -724,7 +724,7 @@ static void vfio_pci_dev_set_runtime_put(struct vfio_device_set *dev_set)
 
 /*
  * Called from the last close of a function (dev_set->lock held, the
- * closing device already counted as closed). A function that could not
+ * closing device still counted as open). A function that could not
  * be reset alone stays dirty (needs_reset) until its whole slot or bus
  * is reset, which may only happen once no function of the set is open.
  */
@@ -735,7 +735,7 @@ static void vfio_pci_dev_set_try_reset(struct vfio_device_set *dev_set)
 	bool dirty = false;
 	int ret;
 
-	if (vfio_device_set_open_count(dev_set))
+	if (vfio_device_set_open_count(dev_set) > 1)
 		return;
 	list_for_each_entry(cur, &dev_set->device_list, vdev.dev_set_list)
 		dirty |= cur->needs_reset;
