@@ -47,7 +47,7 @@ dkms-source:
 	@test -n "$(DESTDIR)" || { echo "dkms-source: set DESTDIR" >&2; exit 1; }
 	mkdir -p $(DESTDIR)
 	cd $(TOP) && install -m 644 Makefile Kbuild VERSION $(DESTDIR)/
-	cd $(TOP) && find compat include src -path compat/generated -prune -o -type f \
+	cd $(TOP) && find compat include src samples -path compat/generated -prune -o -type f \
 		\( -name '*.[ch]' -o -name Kbuild -o -name Kbuild.in -o -name kbuild.inc \) \
 		-exec install -m 644 -D {} $(DESTDIR)/{} \;
 	install -m 755 $(TOP)/compat/configure $(DESTDIR)/compat/configure
