@@ -231,7 +231,7 @@ static void plain_entry(int usage)
 
 	ps_cfg(bdf, 0, vendor_sys, 2);
 	check(vu_cfg_read(&d, 0, vendor_cfg, 2) &&
-	      !memcmp(vendor_cfg, vendor_sys, 2), "lp-config-read-wakes",
+	      !memcmp(vendor_cfg, vendor_sys, 2), "lp-config-read",
 	      "config read in low power: %02x%02x, want %02x%02x (%s)",
 	      (__u8)vendor_cfg[1], (__u8)vendor_cfg[0], (__u8)vendor_sys[1],
 	      (__u8)vendor_sys[0], strerror(errno));

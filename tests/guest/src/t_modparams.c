@@ -70,17 +70,6 @@ static void idle_state(bool d3)
 	      SETTLE_MS, bdf, ps_dstate(bdf),
 	      ps_runtime_status(bdf, st, sizeof(st)), want,
 	      rpm ? "suspended" : "active");
-
-	snprintf(name, sizeof(name), "params-idle-%s-runtime-pm", mode);
-	if (d3 && !rpm)
-		not_applicable(name,
-			       "in-tree %s parks idle functions in D3hot by hand; runtime PM does it since 5.19",
-			       vu_release());
-	else
-		check(ps_suspended(bdf) == d3, name,
-		      "runtime PM of the idle %s is '%s', want '%s'", bdf,
-		      ps_runtime_status(bdf, st, sizeof(st)),
-		      d3 ? "suspended" : "active");
 }
 
 static bool intx_off(void)
