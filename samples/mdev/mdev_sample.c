@@ -563,8 +563,12 @@ static int mdev_sample_access(struct mdev_sample_state *s, unsigned int index,
 	return 0;
 }
 
-static ssize_t mdev_sample_read(struct vfio_device *vdev, char __user *ubuf,
-				size_t count, loff_t *ppos)
+/*
+ * read() and write() on the device fd: one region access, staged in a
+ * kernel buffer so that the device is touched under its lock only.
+ */
+static ssize_t mdev_sample_rw(struct vfio_device *vdev, char __user *ubuf,
+			      size_t count, loff_t *ppos, bool write)
 {
 	struct mdev_sample_state *s = to_state(vdev);
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX((u64)*ppos);
@@ -580,13 +584,17 @@ static ssize_t mdev_sample_read(struct vfio_device *vdev, char __user *ubuf,
 		if (!buf)
 			return -ENOMEM;
 	}
+	if (write && copy_from_user(buf, ubuf, count)) {
+		ret = -EFAULT;
+		goto out;
+	}
 
 	mutex_lock(&s->lock);
-	ret = mdev_sample_access(s, index, off, buf, count, false);
+	ret = mdev_sample_access(s, index, off, buf, count, write);
 	mutex_unlock(&s->lock);
-	if (!ret && copy_to_user(ubuf, buf, count))
+	if (!ret && !write && copy_to_user(ubuf, buf, count))
 		ret = -EFAULT;
-
+out:
 	if (buf != small)
 		kfree(buf);
 	if (ret)
@@ -595,37 +603,18 @@ static ssize_t mdev_sample_read(struct vfio_device *vdev, char __user *ubuf,
 	return count;
 }
 
+static ssize_t mdev_sample_read(struct vfio_device *vdev, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	return mdev_sample_rw(vdev, ubuf, count, ppos, false);
+}
+
 static ssize_t mdev_sample_write(struct vfio_device *vdev,
 				 const char __user *ubuf, size_t count,
 				 loff_t *ppos)
 {
-	struct mdev_sample_state *s = to_state(vdev);
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX((u64)*ppos);
-	u64 off = *ppos & VFIO_PCI_OFFSET_MASK;
-	u8 small[4], *buf = small;
-	int ret;
-
-	ret = mdev_sample_check(s, index, off, count);
-	if (ret)
-		return ret;
-	if (count > sizeof(small)) {
-		buf = memdup_user(ubuf, count);
-		if (IS_ERR(buf))
-			return PTR_ERR(buf);
-	} else if (copy_from_user(buf, ubuf, count)) {
-		return -EFAULT;
-	}
-
-	mutex_lock(&s->lock);
-	ret = mdev_sample_access(s, index, off, buf, count, true);
-	mutex_unlock(&s->lock);
-
-	if (buf != small)
-		kfree(buf);
-	if (ret)
-		return ret;
-	*ppos += count;
-	return count;
+	/* Only read from: mdev_sample_rw() copies in when @write. */
+	return mdev_sample_rw(vdev, (char __user *)ubuf, count, ppos, true);
 }
 
 /* ---- ioctls ---- */
