@@ -46,19 +46,6 @@ static bool driver_is(const char *bdf, const char *want)
 	return want && !strcmp(strrchr(link, '/') + 1, want);
 }
 
-/* waitpid with a timeout in ms; the exit status, or -1. */
-static int wait_child(pid_t pid, int ms)
-{
-	int st, i;
-
-	for (i = 0; i < ms / 10; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-		vu_sleep_ms(10);
-	}
-	return -1;
-}
-
 static void unbind_blocks(const char *bdf)
 {
 	struct vfio_irq_info info;
@@ -111,7 +98,7 @@ static void unbind_blocks(const char *bdf)
 	      node_there ? "present" : "gone", usable ? "works" : "fails");
 
 	vu_close(&d);
-	st = wait_child(pid, 15000);
+	st = vu_wait_child(pid, 15000);
 	if (!check(st == 0 && driver_is(bdf, NULL), "lifetime-unbind-completes",
 		   "after close: unbind %s, device %s",
 		   st == -1 ? "still blocked after 15 s" :
@@ -124,7 +111,7 @@ static void unbind_blocks(const char *bdf)
 		 */
 		if (st == -1) {
 			kill(pid, SIGKILL);
-			if (wait_child(pid, 2000) == -1)
+			if (vu_wait_child(pid, 2000) == -1)
 				goto out;
 		}
 	}
@@ -235,7 +222,7 @@ static void remove_blocks(const char *bdf)
 			       vu_release());
 		vu_close(&d);
 	}
-	st = wait_child(pid, 15000);
+	st = vu_wait_child(pid, 15000);
 	if (!check(st == 0 && !dev_present(bdf),
 		   old_wait ? "lifetime-remove-completes-after-group-close" :
 			      "lifetime-remove-completes",
@@ -247,7 +234,7 @@ static void remove_blocks(const char *bdf)
 		/* See unbind_blocks(): a stuck remove cannot be killed. */
 		if (st == -1) {
 			kill(pid, SIGKILL);
-			if (wait_child(pid, 2000) == -1)
+			if (vu_wait_child(pid, 2000) == -1)
 				goto out;
 		}
 	}

@@ -310,19 +310,6 @@ static bool vfs_gone(void)
 	return numvfs() == 0 && access(link, F_OK) && access(dev, F_OK);
 }
 
-/* waitpid with a timeout in ms; the wait status, or -1. */
-static int wait_child(pid_t pid, int ms)
-{
-	int st, i;
-
-	for (i = 0; i < ms / 20; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return st;
-		vu_sleep_ms(20);
-	}
-	return -1;
-}
-
 static void param_off_refused(void)
 {
 	char v[8] = "";
@@ -522,7 +509,7 @@ static void disable_with_vf_open(struct vdev *vg, int *vfd)
 
 	close_fd(&vfd[0]);
 	vu_close(&vg[0]);
-	st = wait_child(pid, 20000);
+	st = vu_wait_child(pid, 20000);
 	stuck = st == -1;
 	if (!check(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		   "disable-completes", "writing 0 to sriov_numvfs: %s",

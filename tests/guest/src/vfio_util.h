@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -661,6 +662,19 @@ static inline void vu_sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+/* waitpid() for at most @ms: the child's status, or -1 if it is still running. */
+static inline int vu_wait_child(pid_t pid, int ms)
+{
+	int st, i;
+
+	for (i = 0; i < ms / 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		vu_sleep_ms(10);
+	}
+	return -1;
 }
 
 /* --- edu, through a mapping of its BAR0 --- */
