@@ -1256,7 +1256,7 @@ static int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu,
 	mutex_lock(&iommu->lock);
 
 	/* Attaching may pin, which needs every vaddr to be valid. */
-	ret = -EIO;
+	ret = -EBUSY;
 	if (iommu->vaddr_invalid_count)
 		goto out_unlock;
 	ret = -EINVAL;
@@ -2138,7 +2138,7 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 	mutex_lock(&iommu->lock);
 
 	/* Emulated devices could not pin while vaddrs are invalid. */
-	ret = -EIO;
+	ret = -EBUSY;
 	if (vaddr_only && !list_empty(&iommu->emulated_groups))
 		goto out_unlock;
 
