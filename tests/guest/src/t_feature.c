@@ -164,7 +164,7 @@ static int expected_atomic(const char *bdf, char *why, size_t len)
 		{ PS_EXP_DEVCAP2_COMP128, VFIO_PCI_ATOMIC_COMP128 },
 	};
 	unsigned int exp = ps_find_cap(bdf, PS_CAP_ID_EXP), type, devcap2;
-	char cur[32], up[32];
+	char cur[64], up[64];
 	int want = 0, i;
 	bool root_port = false, path_ok = true;
 	__u32 rp_cap = 0;

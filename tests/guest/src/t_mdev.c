@@ -79,7 +79,7 @@
 #define PIN_SLACK	2
 
 struct inst {
-	struct vdev d;		/* .bdf unused: a UUID does not fit */
+	struct vdev d;		/* .bdf is the UUID */
 	char uuid[64];
 	bool pin;		/* the pin type, else rw */
 	__u64 bar_off;
@@ -150,66 +150,15 @@ static bool inst_init(struct inst *m, const char *uuid)
 	return true;
 }
 
-/*
- * Container, group, Type1 v2 and the device fd by UUID, as vu_open() does
- * for a PCI function; d.why says what failed.
- */
+/* The device by its UUID, as a VMM opens it; d.why says what failed. */
 static bool inst_open(struct inst *m)
 {
-	struct vfio_group_status st = { .argsz = sizeof(st) };
 	struct vfio_region_info r;
-	struct vdev *d = &m->d;
-	char path[64];
 
-	d->group_id = group_of(m->uuid);
-	if (d->group_id < 0) {
-		snprintf(d->why, sizeof(d->why), "%s has no iommu_group",
-			 m->uuid);
+	if (!vu_open_in_group(&m->d, m->uuid, group_of(m->uuid), true))
 		return false;
-	}
-	d->container = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
-	if (d->container < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", VU_CONTAINER,
-			 strerror(errno));
-		return false;
-	}
-	snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
-	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", path,
-			 strerror(errno));
-		return false;
-	}
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) ||
-	    !(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		snprintf(d->why, sizeof(d->why), "group %d status: %s, flags %#x",
-			 d->group_id, strerror(errno), st.flags);
-		return false;
-	}
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container)) {
-		snprintf(d->why, sizeof(d->why), "SET_CONTAINER: %s",
-			 strerror(errno));
-		return false;
-	}
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		snprintf(d->why, sizeof(d->why), "SET_IOMMU(TYPE1v2): %s",
-			 strerror(errno));
-		return false;
-	}
-	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, m->uuid);
-	if (d->device < 0) {
-		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s",
-			 m->uuid, strerror(errno));
-		return false;
-	}
-	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &r)) {
-		snprintf(d->why, sizeof(d->why), "config region info: %s",
-			 strerror(errno));
-		return false;
-	}
-	d->cfg_offset = r.offset;
-	if (vu_region_info(d->device, VFIO_PCI_BAR0_REGION_INDEX, &r)) {
-		snprintf(d->why, sizeof(d->why), "BAR0 region info: %s",
+	if (vu_region_info(m->d.device, VFIO_PCI_BAR0_REGION_INDEX, &r)) {
+		snprintf(m->d.why, sizeof(m->d.why), "BAR0 region info: %s",
 			 strerror(errno));
 		return false;
 	}

@@ -78,7 +78,7 @@ out:
 /* Lines of /proc/interrupts naming this device's MSI-X vector VEC (-1: any). */
 static int msix_irq_lines(struct vdev *d, int vec)
 {
-	char line[1024], want[64];
+	char line[1024], want[96];
 	FILE *f = fopen("/proc/interrupts", "r");
 	int n = 0;
 

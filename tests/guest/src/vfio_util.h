@@ -84,7 +84,7 @@
 #endif
 
 struct vdev {
-	char bdf[32];
+	char bdf[64];		/* the device's name: PCI address or mdev UUID */
 	int group_id;
 	int container;
 	int group;
@@ -416,19 +416,20 @@ static inline bool vu_get_device(struct vdev *d, int group)
 }
 
 /*
- * Container, group, Type1 v2, then (with @get_device) the device fd: the
- * order every VMM uses. On failure, d->why says which step and why, and
- * everything opened so far stays in @d for vu_close().
+ * Container, group @group_id, Type1 v2, then (with @get_device) the device
+ * fd named @name: the order every VMM uses. On failure, d->why says which
+ * step and why, and everything opened so far stays in @d for vu_close().
  */
-static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
+static inline bool vu_open_in_group(struct vdev *d, const char *name,
+				    int group_id, bool get_device)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	char path[64];
 
-	vu_init(d, bdf);
-	d->group_id = vu_group_of(bdf);
+	vu_init(d, name);
+	d->group_id = group_id;
 	if (d->group_id < 0) {
-		snprintf(d->why, sizeof(d->why), "%s has no iommu_group", bdf);
+		snprintf(d->why, sizeof(d->why), "%s has no iommu_group", name);
 		return false;
 	}
 	d->container = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
@@ -462,6 +463,12 @@ static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
 		return false;
 	}
 	return !get_device || vu_get_device(d, d->group);
+}
+
+/* vu_open_in_group() for the PCI function @bdf. */
+static inline bool vu_open(struct vdev *d, const char *bdf, bool get_device)
+{
+	return vu_open_in_group(d, bdf, vu_group_of(bdf), get_device);
 }
 
 static inline void vu_close(struct vdev *d)
