@@ -231,6 +231,7 @@ int vfio_dma_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
 enum vfio_group_type {
 	VFIO_IOMMU,		/* a real IOMMU group */
 	VFIO_EMULATED_IOMMU,	/* a group the core made for one mdev */
+	VFIO_NO_IOMMU,		/* one the core made: no IOMMU at all */
 };
 
 /**

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -63,6 +64,70 @@ void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops)
 }
 EXPORT_SYMBOL_GPL(vfio_unregister_iommu_driver);
 
+/*
+ * The no-IOMMU backend: no translation, no mappings, nothing to attach;
+ * it only lets a container of no-IOMMU groups hand out device fds.
+ */
+static struct vfio_iommu *vfio_noiommu_open(unsigned long arg)
+{
+	if (arg != VFIO_NOIOMMU_IOMMU)
+		return ERR_PTR(-EINVAL);
+	if (!capable(CAP_SYS_RAWIO))
+		return ERR_PTR(-EPERM);
+	return NULL;
+}
+
+static void vfio_noiommu_release(struct vfio_iommu *iommu)
+{
+}
+
+static long vfio_noiommu_ioctl(struct vfio_iommu *iommu, unsigned int cmd,
+			       unsigned long arg)
+{
+	if (cmd == VFIO_CHECK_EXTENSION)
+		return READ_ONCE(vfio_noiommu) && arg == VFIO_NOIOMMU_IOMMU;
+	return -ENOTTY;
+}
+
+static int vfio_noiommu_attach_group(struct vfio_iommu *iommu,
+				     struct iommu_group *group,
+				     enum vfio_group_type type)
+{
+	return 0;
+}
+
+static void vfio_noiommu_detach_group(struct vfio_iommu *iommu,
+				      struct iommu_group *group)
+{
+}
+
+static const struct vfio_iommu_driver_ops vfio_noiommu_ops = {
+	.name		= "vfio-noiommu",
+	.owner		= THIS_MODULE,
+	.open		= vfio_noiommu_open,
+	.release	= vfio_noiommu_release,
+	.ioctl		= vfio_noiommu_ioctl,
+	.attach_group	= vfio_noiommu_attach_group,
+	.detach_group	= vfio_noiommu_detach_group,
+};
+
+/* No-IOMMU groups and the others never share a container or a backend. */
+static bool vfio_backend_allowed(struct vfio_container *container,
+				 const struct vfio_iommu_driver_ops *ops)
+{
+	return container->noiommu == (ops == &vfio_noiommu_ops);
+}
+
+int vfio_container_init(void)
+{
+	return vfio_register_iommu_driver(&vfio_noiommu_ops);
+}
+
+void vfio_container_exit(void)
+{
+	vfio_unregister_iommu_driver(&vfio_noiommu_ops);
+}
+
 void vfio_container_get(struct vfio_container *container)
 {
 	kref_get(&container->kref);
@@ -81,14 +146,21 @@ void vfio_container_put(struct vfio_container *container)
 	kref_put(&container->kref, vfio_container_release);
 }
 
-/* Before a model is chosen, any backend that knows the extension says so. */
-static long vfio_check_extension_any(unsigned long arg)
+/*
+ * Before a model is chosen, any backend that knows the extension says so;
+ * once the container holds groups, any backend that may serve them.
+ */
+static long vfio_check_extension_any(struct vfio_container *container,
+				     unsigned long arg)
 {
 	struct vfio_backend *backend;
 	long ret = 0;
 
 	mutex_lock(&vfio_backend_lock);
 	list_for_each_entry(backend, &vfio_backend_list, next) {
+		if (!list_empty(&container->group_list) &&
+		    !vfio_backend_allowed(container, backend->ops))
+			continue;
 		if (!try_module_get(backend->ops->owner))
 			continue;
 		ret = backend->ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg);
@@ -140,7 +212,7 @@ long vfio_container_check_extension(struct vfio_container *container,
 		ret = container->backend->ioctl(container->iommu,
 						VFIO_CHECK_EXTENSION, arg);
 	else
-		ret = vfio_check_extension_any(arg);
+		ret = vfio_check_extension_any(container, arg);
 	up_read(&container->lock);
 	return ret;
 }
@@ -163,7 +235,8 @@ static long vfio_container_set_iommu(struct vfio_container *container,
 		const struct vfio_iommu_driver_ops *ops = backend->ops;
 		struct vfio_iommu *iommu;
 
-		if (!try_module_get(ops->owner))
+		if (!vfio_backend_allowed(container, ops) ||
+		    !try_module_get(ops->owner))
 			continue;
 		if (ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg) <= 0) {
 			module_put(ops->owner);
@@ -256,9 +329,15 @@ bool vfio_file_is_container(struct file *file)
 int vfio_container_attach_group(struct vfio_container *container,
 				struct vfio_group *group)
 {
+	bool noiommu = group->type == VFIO_NO_IOMMU;
 	int ret = 0;
 
 	down_write(&container->lock);
+	if (!list_empty(&container->group_list) &&
+	    container->noiommu != noiommu) {
+		ret = -EPERM;
+		goto out;
+	}
 	if (container->backend) {
 		ret = container->backend->attach_group(container->iommu,
 						       group->iommu_group,
@@ -267,6 +346,7 @@ int vfio_container_attach_group(struct vfio_container *container,
 			goto out;
 	}
 	list_add(&group->container_next, &container->group_list);
+	container->noiommu = noiommu;
 	group->container = container;
 	vfio_container_get(container);
 out:

@@ -7,9 +7,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/idr.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -80,7 +83,9 @@ static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group,
 	cdev_init(&group->cdev, &vfio_group_fops);
 	group->cdev.owner = THIS_MODULE;
 
-	ret = dev_set_name(&group->dev, "%d", iommu_group_id(iommu_group));
+	ret = dev_set_name(&group->dev, "%s%d",
+			   type == VFIO_NO_IOMMU ? "noiommu-" : "",
+			   iommu_group_id(iommu_group));
 	if (!ret)
 		ret = cdev_device_add(&group->cdev, &group->dev);
 	if (ret) {
@@ -91,38 +96,58 @@ static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group,
 	return group;
 }
 
-static struct iommu_group *vfio_iommu_group_for_dev(struct device *dev,
-						    enum vfio_group_type type)
+/*
+ * A group of one for a device without an IOMMU group: an mdev, whose
+ * parent stands in for the IOMMU, or, in no-IOMMU mode, a device with no
+ * IOMMU at all.
+ */
+static struct iommu_group *vfio_fake_iommu_group(struct device *dev,
+						 enum vfio_group_type type)
 {
 	struct iommu_group *iommu_group;
 	int ret;
 
-	if (type == VFIO_IOMMU) {
-		iommu_group = iommu_group_get(dev);
-		if (!iommu_group) {
-			dev_warn(dev, "no IOMMU group: is the IOMMU enabled (intel_iommu=on, amd_iommu=on)?\n");
-			return ERR_PTR(-EINVAL);
-		}
-		return iommu_group;
-	}
-
-	/* A device without an IOMMU of its own gets a group of one. */
 	iommu_group = iommu_group_alloc();
 	if (IS_ERR(iommu_group))
 		return iommu_group;
-	ret = iommu_group_set_name(iommu_group, "vfio-emulated");
+	ret = iommu_group_set_name(iommu_group, type == VFIO_NO_IOMMU ?
+				   "vfio-noiommu" : "vfio-emulated");
 	if (!ret)
 		ret = iommu_group_add_device(iommu_group, dev);
 	if (ret) {
 		iommu_group_put(iommu_group);
 		return ERR_PTR(ret);
 	}
+	if (type == VFIO_NO_IOMMU) {
+		dev_warn(dev, "adding kernel taint: vfio-noiommu group %d gives user space DMA without any isolation\n",
+			 iommu_group_id(iommu_group));
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
 	return iommu_group;
+}
+
+/* The IOMMU group of @dev; *@type turns VFIO_NO_IOMMU if it has none. */
+static struct iommu_group *vfio_iommu_group_for_dev(struct device *dev,
+						    enum vfio_group_type *type)
+{
+	struct iommu_group *iommu_group;
+
+	if (*type == VFIO_IOMMU) {
+		iommu_group = iommu_group_get(dev);
+		if (iommu_group)
+			return iommu_group;
+		if (!vfio_noiommu) {
+			dev_warn(dev, "no IOMMU group: is the IOMMU enabled (intel_iommu=on, amd_iommu=on), or is this a job for vfio's enable_unsafe_noiommu_mode?\n");
+			return ERR_PTR(-EINVAL);
+		}
+		*type = VFIO_NO_IOMMU;
+	}
+	return vfio_fake_iommu_group(dev, *type);
 }
 
 /*
  * The group of @dev, created on its first device. Each successful call
- * counts one registration, dropped by vfio_group_put_registration().
+ * counts one registration, dropped by vfio_group_put_for_dev().
  */
 struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 					  enum vfio_group_type type)
@@ -130,7 +155,7 @@ struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 	struct iommu_group *iommu_group;
 	struct vfio_group *group;
 
-	iommu_group = vfio_iommu_group_for_dev(dev, type);
+	iommu_group = vfio_iommu_group_for_dev(dev, &type);
 	if (IS_ERR(iommu_group))
 		return ERR_CAST(iommu_group);
 
@@ -148,6 +173,8 @@ struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 	}
 	group = vfio_group_create(iommu_group, type);
 	mutex_unlock(&vfio_groups.lock);
+	if (IS_ERR(group) && type != VFIO_IOMMU)
+		iommu_group_remove_device(dev);
 	return group;
 }
 
@@ -161,7 +188,7 @@ struct vfio_group *vfio_group_get_for_dev(struct device *dev,
  * hold (5.10's external user) keeps both, since KVM expects the container
  * until it lets go.
  */
-void vfio_group_put_registration(struct vfio_group *group)
+static void vfio_group_put_registration(struct vfio_group *group)
 {
 	struct iommu_group *iommu_group = NULL;
 
@@ -185,6 +212,15 @@ void vfio_group_put_registration(struct vfio_group *group)
 	mutex_unlock(&group->lock);
 	iommu_group_put(iommu_group);
 	put_device(&group->dev);
+}
+
+/* Undoes vfio_group_get_for_dev(), for the device @dev. */
+void vfio_group_put_for_dev(struct vfio_group *group, struct device *dev)
+{
+	/* A group the core made leaves with its device. */
+	if (group->type != VFIO_IOMMU)
+		iommu_group_remove_device(dev);
+	vfio_group_put_registration(group);
 }
 
 int vfio_group_add_device(struct vfio_group *group, struct vfio_device *vdev)
@@ -291,6 +327,8 @@ static long vfio_group_set_container(struct vfio_group *group,
 
 	if (get_user(fd, arg))
 		return -EFAULT;
+	if (group->type == VFIO_NO_IOMMU && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
 	file = fget(fd);
 	if (!file)
 		return -EBADF;
@@ -413,6 +451,9 @@ static long vfio_group_get_device_fd(struct vfio_group *group,
 		fd = PTR_ERR(file);
 		goto out;
 	}
+	if (group->type == VFIO_NO_IOMMU)
+		dev_warn(vdev->dev, "vfio-noiommu device opened by user (%s:%d)\n",
+			 current->comm, task_pid_nr(current));
 	/* The device fd keeps the group file, and so the container, alive. */
 	group->container_users++;
 	get_file(group->opened_file);
@@ -448,6 +489,10 @@ static int vfio_group_open(struct inode *inode, struct file *file)
 	struct vfio_group *group =
 		container_of(inode->i_cdev, struct vfio_group, cdev);
 	int ret = 0;
+
+	/* Without an IOMMU, a group is as powerful as /dev/mem. */
+	if (group->type == VFIO_NO_IOMMU && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
 
 	mutex_lock(&group->lock);
 	/* One owner at a time: a second open would share the container. */

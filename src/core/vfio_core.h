@@ -43,6 +43,7 @@ struct vfio_container {
 	struct list_head group_list;
 	const struct vfio_iommu_driver_ops *backend;
 	struct vfio_iommu *iommu;
+	bool noiommu;				/* holds no-IOMMU groups */
 };
 
 /* group.c */
@@ -50,7 +51,7 @@ int vfio_group_init(void);
 void vfio_group_exit(void);
 struct vfio_group *vfio_group_get_for_dev(struct device *dev,
 					  enum vfio_group_type type);
-void vfio_group_put_registration(struct vfio_group *group);
+void vfio_group_put_for_dev(struct vfio_group *group, struct device *dev);
 int vfio_group_add_device(struct vfio_group *group, struct vfio_device *vdev);
 void vfio_group_remove_device(struct vfio_group *group,
 			      struct vfio_device *vdev);
@@ -73,8 +74,11 @@ void vfio_container_device_close(struct vfio_container *container,
 				 struct vfio_device *vdev);
 long vfio_container_check_extension(struct vfio_container *container,
 				    unsigned long arg);
+int vfio_container_init(void);
+void vfio_container_exit(void);
 
 /* vfio_main.c */
+extern bool vfio_noiommu;
 struct file *vfio_device_open_file(struct vfio_device *vdev);
 
 /* virqfd.c */

@@ -18,6 +18,17 @@
 #include "compat.h"
 #include "vfio_core.h"
 
+/*
+ * No-IOMMU mode, upstream's escape hatch for devices with no IOMMU: they
+ * get a "noiommu-N" group usable only with the no-IOMMU backend, by
+ * CAP_SYS_RAWIO, and taint the kernel. Turning it off later leaves the
+ * groups that exist.
+ */
+bool vfio_noiommu;
+module_param_named(enable_unsafe_noiommu_mode, vfio_noiommu, bool, 0644);
+MODULE_PARM_DESC(enable_unsafe_noiommu_mode,
+		 "Let devices without an IOMMU be used, UNSAFELY: no isolation, no DMA translation, no protection of the host; needs CAP_SYS_RAWIO and taints the kernel (default: false)");
+
 static struct {
 	struct class *device_class;	/* vfio-dev/vfioN */
 	struct ida device_ida;
@@ -220,9 +231,7 @@ static int vfio_register_dev(struct vfio_device *vdev,
 err_del:
 	device_del(&vdev->device);
 err_group:
-	if (vdev->emulated_iommu)
-		iommu_group_remove_device(vdev->dev);
-	vfio_group_put_registration(group);
+	vfio_group_put_for_dev(group, vdev->dev);
 	vdev->group = NULL;
 	return ret;
 }
@@ -275,9 +284,7 @@ void vfio_unregister_group_dev(struct vfio_device *vdev)
 
 	vfio_group_remove_device(group, vdev);
 	device_del(&vdev->device);
-	if (vdev->emulated_iommu)
-		iommu_group_remove_device(vdev->dev);
-	vfio_group_put_registration(group);
+	vfio_group_put_for_dev(group, vdev->dev);
 	vdev->group = NULL;
 }
 EXPORT_SYMBOL_GPL(vfio_unregister_group_dev);
@@ -664,11 +671,15 @@ static int __init vfio_init(void)
 	if (ret)
 		goto err_virqfd;
 
+	ret = vfio_container_init();
+	if (ret)
+		goto err_group;
+
 	vfio.device_class = vfio_compat_class_create("vfio-dev");
 	if (IS_ERR(vfio.device_class)) {
 		ret = PTR_ERR(vfio.device_class);
 		pr_err("cannot create the vfio-dev class: %d\n", ret);
-		goto err_group;
+		goto err_container;
 	}
 
 	ret = misc_register(&vfio_container_dev);
@@ -682,6 +693,8 @@ static int __init vfio_init(void)
 
 err_class:
 	class_destroy(vfio.device_class);
+err_container:
+	vfio_container_exit();
 err_group:
 	vfio_group_exit();
 err_virqfd:
@@ -693,6 +706,7 @@ static void __exit vfio_exit(void)
 {
 	misc_deregister(&vfio_container_dev);
 	class_destroy(vfio.device_class);
+	vfio_container_exit();
 	vfio_group_exit();
 	vfio_virqfd_exit();
 	ida_destroy(&vfio.device_ida);
