@@ -37,24 +37,71 @@ typedef struct device vfio_compat_devnode_dev;
 #endif
 
 /*
+ * Since v5.19 a driver that does its own DMA ownership (the VFIO core
+ * claims the IOMMU group) says so in its struct pci_driver,
+ * platform_driver or amba_driver (one upstream change for the three);
+ * before, there is nothing to say.
+ */
+#ifdef HAVE_PCI_DRIVER_MANAGED_DMA
+#define vfio_compat_driver_managed_dma(drv) ((drv)->driver_managed_dma = true)
+#else
+#define vfio_compat_driver_managed_dma(drv) do { } while (0)
+#endif
+
+/* eventfd_signal() lost its count argument in v6.8. */
+static inline void vfio_compat_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef HAVE_PCI_EVENTFD_SIGNAL_NO_COUNT
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/*
  * Bus callbacks whose types changed: remove() returns void since v5.15,
  * match() takes a const driver since v6.11. A bus defines its callbacks
  * with the new types and wraps them with these, so that its struct
  * bus_type gets what the kernel expects.
  */
-#ifdef HAVE_BUS_REMOVE_VOID
-#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
-static void name(struct device *dev)					\
+#define VFIO_COMPAT_REMOVE_VOID(name, fn, type)				\
+static void name(type *d)						\
 {									\
-	fn(dev);							\
+	fn(d);								\
 }
-#else
-#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
-static int name(struct device *dev)					\
+#define VFIO_COMPAT_REMOVE_INT(name, fn, type)				\
+static int name(type *d)						\
 {									\
-	fn(dev);							\
+	fn(d);								\
 	return 0;							\
 }
+
+#ifdef HAVE_BUS_REMOVE_VOID
+#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_VOID(name, fn, struct device)
+#else
+#define VFIO_COMPAT_BUS_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_INT(name, fn, struct device)
+#endif
+
+/*
+ * Drivers' remove() turned void too: a platform driver's in v6.11, an
+ * AMBA driver's in v5.13. Same use as VFIO_COMPAT_BUS_REMOVE().
+ */
+#ifdef HAVE_PLATFORM_REMOVE_VOID
+#define VFIO_COMPAT_PLATFORM_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_VOID(name, fn, struct platform_device)
+#else
+#define VFIO_COMPAT_PLATFORM_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_INT(name, fn, struct platform_device)
+#endif
+
+#ifdef HAVE_AMBA_REMOVE_VOID
+#define VFIO_COMPAT_AMBA_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_VOID(name, fn, struct amba_device)
+#else
+#define VFIO_COMPAT_AMBA_REMOVE(name, fn)				\
+	VFIO_COMPAT_REMOVE_INT(name, fn, struct amba_device)
 #endif
 
 #ifdef HAVE_BUS_MATCH_CONST_DRV

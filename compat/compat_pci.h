@@ -71,16 +71,6 @@ static inline int vfio_compat_msix_alloc_irq_at(struct pci_dev *pdev,
 #endif
 }
 
-/* eventfd_signal() lost its count argument in v6.8. */
-static inline void vfio_compat_eventfd_signal(struct eventfd_ctx *ctx)
-{
-#ifdef HAVE_PCI_EVENTFD_SIGNAL_NO_COUNT
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
-
 /* vma->vm_flags became read-only behind vm_flags_set() in v6.3. */
 static inline void vfio_compat_vm_flags_set(struct vm_area_struct *vma,
 					    unsigned long flags)
@@ -106,18 +96,6 @@ static inline void vfio_compat_vma_set_file(struct vm_area_struct *vma,
 
 	vma->vm_file = get_file(file);
 	fput(old);
-#endif
-}
-
-/*
- * Since v5.19 a driver that does its own DMA ownership (the VFIO core
- * claims the IOMMU group) says so in struct pci_driver; before, there is
- * nothing to say.
- */
-static inline void vfio_compat_pci_driver_managed_dma(struct pci_driver *drv)
-{
-#ifdef HAVE_PCI_DRIVER_MANAGED_DMA
-	drv->driver_managed_dma = true;
 #endif
 }
 

@@ -148,7 +148,7 @@ static int __init vfio_pci_init(void)
 	int ret;
 
 	vfio_pci_core_set_params(nointxmask, disable_vga, disable_idle_d3);
-	vfio_compat_pci_driver_managed_dma(&vfio_pci_driver);
+	vfio_compat_driver_managed_dma(&vfio_pci_driver);
 
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret)

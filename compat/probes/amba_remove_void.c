@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HAVE_AMBA_REMOVE_VOID: struct amba_driver's remove() returns void.
+ * Upstream: "amba: Make the remove callback return void" (v5.13). Only
+ * kernels with the AMBA bus build vfio-amba; elsewhere the probe fails
+ * harmlessly.
+ */
+#include <linux/amba/bus.h>
+
+void vfio_probe_amba_remove(struct amba_device *adev);
+void vfio_probe_amba_remove(struct amba_device *adev)
+{
+}
+
+struct amba_driver vfio_probe_amba_driver;
+struct amba_driver vfio_probe_amba_driver = {
+	.remove = vfio_probe_amba_remove,
+};
