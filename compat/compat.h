@@ -86,7 +86,7 @@ static int name(type *d)						\
 
 /*
  * Drivers' remove() turned void too: a platform driver's in v6.11, an
- * AMBA driver's in v5.13. Same use as VFIO_COMPAT_BUS_REMOVE().
+ * AMBA driver's before Debian's 5.10. Same use as VFIO_COMPAT_BUS_REMOVE().
  */
 #ifdef HAVE_PLATFORM_REMOVE_VOID
 #define VFIO_COMPAT_PLATFORM_REMOVE(name, fn)				\
