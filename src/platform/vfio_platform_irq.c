@@ -173,6 +173,9 @@ static int vfio_platform_set_virqfd(struct vfio_platform_irq *irq,
 static int vfio_platform_set_mask(struct vfio_platform_irq *irq, u32 flags,
 				  bool mask, void *data)
 {
+	/* As upstream: an edge line is not MASKABLE, and says so. */
+	if (!(irq->flags & VFIO_IRQ_INFO_MASKABLE))
+		return -EINVAL;
 	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_EVENTFD:
 		return vfio_platform_set_virqfd(irq, mask ? &irq->mask :
