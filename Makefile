@@ -3,6 +3,7 @@
 # vfio-backports: out-of-tree VFIO for distro kernels 5.10 .. 7.2.
 #
 #   make [KVER=...|KDIR=...]   build the modules for a kernel (default: running)
+#   make test-modules          then the test-only modules of tests/kmod
 #   make matrix                build against Debian's 5.10, 6.1, 6.12 and 7.2
 #   make check                 static checks, the matrix, guest tests on all four
 #   make demo                  boot a Debian kernel with the bundle and show it
@@ -27,11 +28,22 @@ compat:
 modules: compat
 	$(MAKE) $(KBUILD_ARGS) modules
 
+# The test-only modules of tests/kmod (never packaged, never in dkms),
+# after `make modules`: a second kbuild pass against the bundle's exports.
+TEST_KBUILD_ARGS := -C $(KDIR) M=$(TOP)/tests/kmod VFIO_BP_ROOT=$(TOP) \
+	  VFIO_BP_COMPAT=$(COMPAT_OUT) VFIO_BP_VERSION=$(VERSION) \
+	  KBUILD_EXTRA_SYMBOLS=$(TOP)/Module.symvers
+
+test-modules:
+	@test -f $(TOP)/Module.symvers || { echo "test-modules: run make modules first" >&2; exit 1; }
+	$(MAKE) $(TEST_KBUILD_ARGS) modules
+
 modules_install: modules
 	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates/vfio-backports modules_install
 
 clean:
 	@if [ -d $(KDIR) ]; then $(MAKE) $(KBUILD_ARGS) clean; fi
+	@if [ -d $(KDIR) ] && [ -d $(TOP)/tests/kmod ]; then $(MAKE) $(TEST_KBUILD_ARGS) clean; fi
 	rm -rf $(TOP)/compat/generated
 
 distclean: clean
@@ -73,4 +85,4 @@ demo:
 	@bash $(TOP)/scripts/demo
 
 .PHONY: all compat modules modules_install clean distclean version matrix \
-	guest-tests check demo dkms-source deb rpm
+	guest-tests check demo dkms-source deb rpm test-modules
