@@ -57,13 +57,9 @@ static int vfio_amba_probe(struct amba_device *adev, const struct amba_id *id)
 	vpdev->get_resource = vfio_amba_get_resource;
 	vpdev->get_irq = vfio_amba_get_irq;
 
-	ret = vfio_platform_init_common(vpdev);
-	if (!ret)
-		ret = vfio_register_group_dev(&vpdev->vdev);
-	if (ret) {
-		vfio_put_device(&vpdev->vdev);
+	ret = vfio_platform_register(vpdev);
+	if (ret)
 		return ret;
-	}
 	amba_set_drvdata(adev, vpdev);
 	return 0;
 }
@@ -71,10 +67,7 @@ static int vfio_amba_probe(struct amba_device *adev, const struct amba_id *id)
 /* Returns once user space has closed the device. */
 static void vfio_amba_remove(struct amba_device *adev)
 {
-	struct vfio_platform_device *vpdev = amba_get_drvdata(adev);
-
-	vfio_unregister_group_dev(&vpdev->vdev);
-	vfio_put_device(&vpdev->vdev);
+	vfio_platform_unregister(amba_get_drvdata(adev));
 }
 
 VFIO_COMPAT_AMBA_REMOVE(vfio_amba_remove_cb, vfio_amba_remove)

@@ -64,13 +64,9 @@ static int vfio_platform_probe(struct platform_device *pdev)
 	vpdev->get_resource = vfio_platform_get_resource;
 	vpdev->get_irq = vfio_platform_get_irq;
 
-	ret = vfio_platform_init_common(vpdev);
-	if (!ret)
-		ret = vfio_register_group_dev(&vpdev->vdev);
-	if (ret) {
-		vfio_put_device(&vpdev->vdev);
+	ret = vfio_platform_register(vpdev);
+	if (ret)
 		return ret;
-	}
 	platform_set_drvdata(pdev, vpdev);
 	return 0;
 }
@@ -78,10 +74,7 @@ static int vfio_platform_probe(struct platform_device *pdev)
 /* Returns once user space has closed the device. */
 static void vfio_platform_remove(struct platform_device *pdev)
 {
-	struct vfio_platform_device *vpdev = platform_get_drvdata(pdev);
-
-	vfio_unregister_group_dev(&vpdev->vdev);
-	vfio_put_device(&vpdev->vdev);
+	vfio_platform_unregister(platform_get_drvdata(pdev));
 }
 
 VFIO_COMPAT_PLATFORM_REMOVE(vfio_platform_remove_cb, vfio_platform_remove)

@@ -539,7 +539,7 @@ EXPORT_SYMBOL_GPL(vfio_platform_close_device);
  * Reads the device's identity, resources and reset, once, at probe.
  * Fails when reset_required is set and there is no reset to be had.
  */
-int vfio_platform_init_common(struct vfio_platform_device *vpdev)
+static int vfio_platform_init_common(struct vfio_platform_device *vpdev)
 {
 	struct device *dev = vpdev->vdev.dev;
 	int ret;
@@ -571,7 +571,31 @@ int vfio_platform_init_common(struct vfio_platform_device *vpdev)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vfio_platform_init_common);
+
+/*
+ * The second half of a bus driver's probe(), after it allocated @vpdev
+ * and described it: set up and register, or put @vpdev and fail.
+ */
+int vfio_platform_register(struct vfio_platform_device *vpdev)
+{
+	int ret;
+
+	ret = vfio_platform_init_common(vpdev);
+	if (!ret)
+		ret = vfio_register_group_dev(&vpdev->vdev);
+	if (ret)
+		vfio_put_device(&vpdev->vdev);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_platform_register);
+
+/* A bus driver's remove(): returns once user space has closed @vpdev. */
+void vfio_platform_unregister(struct vfio_platform_device *vpdev)
+{
+	vfio_unregister_group_dev(&vpdev->vdev);
+	vfio_put_device(&vpdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_platform_unregister);
 
 /* The vfio_device_ops release of both bus drivers: undoes the above. */
 void vfio_platform_release_common(struct vfio_device *vdev)

@@ -45,7 +45,7 @@ struct vfio_platform_irq {
 struct vfio_platform_device {
 	struct vfio_device vdev;	/* first: see vfio_alloc_device() */
 
-	/* Set by the bus driver before vfio_platform_init_common(). */
+	/* Set by the bus driver before vfio_platform_register(). */
 	const char *name;
 	bool reset_required;
 	u32 flags;			/* VFIO_DEVICE_FLAGS_PLATFORM or _AMBA */
@@ -72,7 +72,8 @@ to_vfio_platform(struct vfio_device *vdev)
 }
 
 /* vfio_platform_common.c: for the bus drivers */
-int vfio_platform_init_common(struct vfio_platform_device *vpdev);
+int vfio_platform_register(struct vfio_platform_device *vpdev);
+void vfio_platform_unregister(struct vfio_platform_device *vpdev);
 void vfio_platform_release_common(struct vfio_device *vdev);
 int vfio_platform_open_device(struct vfio_device *vdev);
 void vfio_platform_close_device(struct vfio_device *vdev);
