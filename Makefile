@@ -4,7 +4,7 @@
 #
 #   make [KVER=...|KDIR=...]   build the modules for a kernel (default: running)
 #   make test-modules          then the test-only modules of tests/kmod
-#   make matrix                build against Debian's 5.10, 6.1, 6.12 and 7.2
+#   make matrix                build against Debian's 5.10, 6.1, 6.12, 7.2 and 6.1 arm64
 #   make check                 static checks, the matrix, guest tests on all four
 #   make demo                  boot a Debian kernel with the bundle and show it
 #   make deb | make rpm        the vfio-backports-dkms packages (PKG_OUT=dir)

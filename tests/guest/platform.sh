@@ -251,8 +251,14 @@ fi
 log_has "$D0" 'taint'
 result platform-noiommu-taint-logged $? "no kernel log line names $D0 and the taint; the log said: $(oneline "${log:-nothing}")"
 
-# --- the device as user space sees it
+# --- the device as user space sees it; it is reset on first open and on
+# last close, and once by t_platform's VFIO_DEVICE_RESET in between.
+rc0=$(cat "$DEVS/$D0/reset_count")
 prog t_platform check "$D0"
+rc1=$(cat "$DEVS/$D0/reset_count")
+[ "$rc1" = $((rc0 + 3)) ]
+result platform-reset-on-open-and-close $? \
+	"reset_count $rc0 before t_platform check, $rc1 after: want +3 (open, DEVICE_RESET, close)"
 
 # --- the test module resets testdev.0: held while it is bound
 ref=$(cat /sys/module/vfio_platform_testdev/refcnt 2>&1)
