@@ -27,7 +27,6 @@
  * Check names start with "mdev-rw-" or "mdev-pin-" after the instance's
  * type, which is read from sysfs, not from the device.
  */
-#define _GNU_SOURCE		/* strerrorname_np() */
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -85,13 +84,6 @@ struct inst {
 	__u64 bar_off;
 	__u64 bar_size;
 };
-
-static const char *ename(int err)
-{
-	const char *n = err ? strerrorname_np(err) : "OK";
-
-	return n ? n : "E?";
-}
 
 /* The name of the instance's type directory, from its mdev_type link. */
 static bool type_of(const char *uuid, char *buf, size_t len)
@@ -218,7 +210,7 @@ static long dma(struct inst *m, __u64 src, __u64 dst, __u32 len, __u32 cmd)
 
 static const char *status_name(long st)
 {
-	return st < 0 ? "register access failed" : ename((int)st);
+	return st < 0 ? "register access failed" : vu_errname((int)st);
 }
 
 /* mm->pinned_vm of this process (kB); Type1 must leave it alone. */
@@ -268,7 +260,7 @@ static void infos(struct inst *m)
 		munmap(p, VU_PAGE);
 	check(p == MAP_FAILED && err == EINVAL, "bar0-no-mmap",
 	      "mmap of BAR0: %s, want EINVAL",
-	      p == MAP_FAILED ? ename(err) : "mapped");
+	      p == MAP_FAILED ? vu_errname(err) : "mapped");
 }
 
 /* ---- config space ---- */
@@ -351,7 +343,7 @@ static void config_space(struct inst *m)
 			snprintf(why, sizeof(why),
 				 "read of %zu bytes at %#x: %s, want EINVAL",
 				 bad[i].len, bad[i].off,
-				 n < 0 ? ename((int)-n) : "accepted");
+				 n < 0 ? vu_errname((int)-n) : "accepted");
 		memcpy(buf, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
 		n = cfg_rw(m, true, PCI_COMMAND + bad[i].off, buf,
 			   bad[i].len);
@@ -359,7 +351,7 @@ static void config_space(struct inst *m)
 			snprintf(why, sizeof(why),
 				 "write of %zu bytes at %#x: %s, want EINVAL",
 				 bad[i].len, PCI_COMMAND + bad[i].off,
-				 n < 0 ? ename((int)-n) : "accepted");
+				 n < 0 ? vu_errname((int)-n) : "accepted");
 	}
 	check(!why[0] && vu_cfg_read16(d, PCI_COMMAND) == cmd0,
 	      "config-access-sizes", "%s%scommand %#x after the refused writes, want %#x",
@@ -393,7 +385,7 @@ static void bar_regs_ram(struct inst *m)
 	id = reg_rd(m, MS_ID);
 	check(id == MS_ID_VALUE, "bar0-id-read-only",
 	      "ID reads %#x after writing 0 (the write: %s), want %#x", id,
-	      n < 0 ? ename((int)-n) : "accepted", MS_ID_VALUE);
+	      n < 0 ? vu_errname((int)-n) : "accepted", MS_ID_VALUE);
 
 	reg_wr(m, MS_SCRATCH, 0x12345678);
 	a = reg_rd(m, MS_SCRATCH);
@@ -409,14 +401,14 @@ static void bar_regs_ram(struct inst *m)
 			snprintf(why, sizeof(why),
 				 "read of %zu bytes at %#x: %s, want EINVAL",
 				 bad[i].len, bad[i].off,
-				 n < 0 ? ename((int)-n) : "accepted");
+				 n < 0 ? vu_errname((int)-n) : "accepted");
 		big = 0;
 		n = bar_rw(m, true, bad[i].off, &big, bad[i].len);
 		if (!why[0] && n != -EINVAL)
 			snprintf(why, sizeof(why),
 				 "write of %zu bytes at %#x: %s, want EINVAL",
 				 bad[i].len, bad[i].off,
-				 n < 0 ? ename((int)-n) : "accepted");
+				 n < 0 ? vu_errname((int)-n) : "accepted");
 	}
 	b = reg_rd(m, MS_SCRATCH);
 	check(!why[0] && b == 0xa5a50f0f, "bar0-register-access-sizes",
@@ -437,7 +429,7 @@ static void bar_regs_ram(struct inst *m)
 	check(n == (long)ram && bar_rw(m, false, MS_RAM, r, ram) == (long)ram &&
 	      !memcmp(w, r, ram), "bar0-ram-bulk",
 	      "writing %zu bytes: %s; reading them back %s", ram,
-	      n < 0 ? ename((int)-n) : "ok",
+	      n < 0 ? vu_errname((int)-n) : "ok",
 	      memcmp(w, r, ram) ? "differs" : "matches");
 
 	why[0] = '\0';
@@ -452,7 +444,7 @@ static void bar_regs_ram(struct inst *m)
 			snprintf(why, sizeof(why),
 				 "%zu bytes at %#llx: write %s, read back %s", i,
 				 (unsigned long long)off,
-				 n < 0 ? ename((int)-n) : "ok",
+				 n < 0 ? vu_errname((int)-n) : "ok",
 				 memcmp(piece, got, i) ? "differs" : "matches");
 		/* The neighbours are as the bulk write left them. */
 		else if (bar_rw(m, false, off - 1, got, 1) != 1 ||
@@ -471,8 +463,8 @@ static void bar_regs_ram(struct inst *m)
 	n = bar_rw(m, true, m->bar_size - 4, w, 8);
 	check(rd <= 4 && n <= 4, "bar0-end-bounded",
 	      "8 bytes from 4 before the end of BAR0: read %s, write %s (want an error or at most 4 bytes)",
-	      rd < 0 ? ename((int)-rd) : rd == 8 ? "8 bytes" : "short",
-	      n < 0 ? ename((int)-n) : n == 8 ? "8 bytes" : "short");
+	      rd < 0 ? vu_errname((int)-rd) : rd == 8 ? "8 bytes" : "short",
+	      n < 0 ? vu_errname((int)-n) : n == 8 ? "8 bytes" : "short");
 out:
 	free(w);
 	free(r);
@@ -524,7 +516,7 @@ static void irq_index(struct inst *m, __u32 index, const char *name)
 	snprintf(cname, sizeof(cname), "%s-bad-range", name);
 	check(e1 == EINVAL && e2 == EINVAL, cname,
 	      "SET_IRQS start 1 count 1: %s; start 0 count 2: %s; want EINVAL",
-	      ename(e1), ename(e2));
+	      vu_errname(e1), vu_errname(e2));
 
 	snprintf(cname, sizeof(cname), "%s-enable", name);
 	if (!check(vu_irq_eventfds(m->d.device, index, 0, 1, &efd) == 0,
@@ -537,7 +529,7 @@ static void irq_index(struct inst *m, __u32 index, const char *name)
 	v = vu_wait_eventfd(efd, 2000);
 	snprintf(cname, sizeof(cname), "%s-loopback", name);
 	check(!e1 && v >= 1, cname,
-	      "SET_IRQS(DATA_NONE, count 1): %s; eventfd %s", ename(e1),
+	      "SET_IRQS(DATA_NONE, count 1): %s; eventfd %s", vu_errname(e1),
 	      v ? "signalled" : "silent for 2 s");
 
 	if (index == VFIO_PCI_MSI_IRQ_INDEX) {
@@ -800,7 +792,7 @@ static void holds_parent(struct inst *m, long r_closed)
 	      err == EWOULDBLOCK, "open-holds-parent",
 	      "%s refcnt %ld closed, %ld open (want +1); unloading it: %s, want EWOULDBLOCK",
 	      PARENT_MODULE, r_closed, r_open,
-	      ret == -1 ? ename(err) : "unloaded");
+	      ret == -1 ? vu_errname(err) : "unloaded");
 	id = reg_rd(m, MS_ID);
 	scratch = reg_rd(m, MS_SCRATCH);
 	check(id == MS_ID_VALUE && scratch == 0x600dcafe,
@@ -899,32 +891,6 @@ out:
 
 /* ---- remove while open ---- */
 
-/* Write @val to @path in a child; its exit status is the errno. */
-static pid_t write_in_child(const char *path, const char *val)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid)
-		return pid;
-	/*
-	 * Nothing of the caller's: no pipe to keep open, and above all no
-	 * copy of a device fd, which would hold up the very remove this
-	 * writes.
-	 */
-	for (fd = 0; fd < 1024; fd++)
-		close(fd);
-	fd = open("/dev/null", O_RDWR);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		_exit(errno & 0xff);
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		_exit(errno & 0xff);
-	_exit(0);
-}
-
 static bool present(const char *fmt, const char *arg)
 {
 	char path[160];
@@ -965,7 +931,7 @@ static int do_hold(const char *uuid)
 	snprintf(gnode, sizeof(gnode), "/dev/vfio/%d", m.d.group_id);
 
 	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/remove", uuid);
-	pid = write_in_child(path, "1");
+	pid = vu_write_in_child(path, "1");
 	if (!check(pid > 0, "hold-fork", "fork: %s", strerror(errno)))
 		goto out;
 
@@ -990,7 +956,7 @@ static int do_hold(const char *uuid)
 	      !present(MDEV_DEVICES "/%s", uuid), "remove-open-completes",
 	      "after closing the device fd: remove %s, %s %s",
 	      st == -1 ? "still blocked after 15 s" :
-	      !WIFEXITED(st) ? "killed" : ename(WEXITSTATUS(st)), uuid,
+	      !WIFEXITED(st) ? "killed" : vu_errname(WEXITSTATUS(st)), uuid,
 	      present(MDEV_DEVICES "/%s", uuid) ? "still there" : "gone");
 	if (st == -1) {
 		/*
@@ -1004,7 +970,7 @@ static int do_hold(const char *uuid)
 	err = errno;
 	check(ret < 0 && err == ENODEV, "remove-open-group-revoked",
 	      "GET_STATUS on the open group fd after the remove: %s, want ENODEV",
-	      ret ? ename(err) : "ok");
+	      ret ? vu_errname(err) : "ok");
 	vu_close(&m.d);
 	pins = vu_pinned_pages() - pins0;
 	lck = vu_vmlck_kb(getpid()) - lck0;
@@ -1021,35 +987,6 @@ out:
 	return stuck ? 124 : check_exit();
 }
 
-/* ---- a sysfs write that may block ---- */
-
-static int do_write(const char *path, const char *val)
-{
-	int kfd = vu_kmsg_from_now(), st;
-	const char *text;
-	char rec[1024];
-	pid_t pid;
-
-	pid = write_in_child(path, val);
-	if (pid < 0) {
-		printf("%s\n", ename(errno));
-		return 1;
-	}
-	st = vu_wait_child(pid, 20000);
-	if (st == -1)
-		printf("STUCK\n");
-	else if (!WIFEXITED(st))
-		printf("KILLED\n");
-	else
-		printf("%s\n", ename(WEXITSTATUS(st)));
-	/* What the kernel logged meanwhile, first line of each record. */
-	while (kfd >= 0 && (text = vu_kmsg_next(kfd, rec, sizeof(rec))))
-		printf("%.*s\n", (int)strcspn(text, "\n"), text);
-	if (kfd >= 0)
-		close(kfd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "check"))
@@ -1057,7 +994,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return do_hold(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "write"))
-		return do_write(argv[2], argv[3]);
+		return vu_write_report(argv[2], argv[3]);
 	fprintf(stderr,
 		"usage: t_mdev check UUID | t_mdev hold UUID | t_mdev write FILE VALUE\n");
 	return 2;

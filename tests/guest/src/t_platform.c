@@ -37,7 +37,6 @@
  * Check names start with "platform-dev0-" or "platform-dev1-" after the
  * device's instance number.
  */
-#define _GNU_SOURCE		/* strerrorname_np() */
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
@@ -75,17 +74,10 @@ struct pdev {
 	int inst;		/* 0 or 1 */
 };
 
-static const char *ename(int err)
-{
-	const char *n = err ? strerrorname_np(err) : "OK";
-
-	return n ? n : "E?";
-}
-
 /* What a call that returned @ret left: "OK" or the errno's name. */
 static const char *res(long ret, int err)
 {
-	return ret < 0 ? ename(err) : "OK";
+	return ret < 0 ? vu_errname(err) : "OK";
 }
 
 /* The platform device's IOMMU group number, or -1. */
@@ -240,7 +232,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 			close(fd);
 		check(fd < 0 && err == ENOENT, "noiommu-no-plain-node",
 		      "open %s: %s, want ENOENT (only noiommu-%d may exist)",
-		      path, fd < 0 ? ename(err) : "opened", d->group_id);
+		      path, fd < 0 ? vu_errname(err) : "opened", d->group_id);
 		x1 = ioctl(d->container, VFIO_CHECK_EXTENSION,
 			   VFIO_NOIOMMU_IOMMU);
 		check(x1 == 1, "noiommu-extension-empty-container",
@@ -253,7 +245,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 		err = open_without_rawio(path);
 		check(err == EPERM, "noiommu-needs-rawio",
 		      "open %s without CAP_SYS_RAWIO: %s, want EPERM", path,
-		      err < 0 ? "could not try" : ename(err));
+		      err < 0 ? "could not try" : vu_errname(err));
 	}
 	d->group = open(path, O_RDWR | O_CLOEXEC);
 	if (d->group < 0) {
@@ -282,7 +274,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 			close(fd);
 		check(fd < 0 && err == EINVAL, "noiommu-device-needs-backend",
 		      "GET_DEVICE_FD before SET_IOMMU: %s, want EINVAL",
-		      fd < 0 ? ename(err) : "got a device fd");
+		      fd < 0 ? vu_errname(err) : "got a device fd");
 		/* A no-IOMMU group is offered the no-IOMMU backend only. */
 		x1 = ioctl(d->container, VFIO_CHECK_EXTENSION,
 			   VFIO_NOIOMMU_IOMMU);
@@ -319,7 +311,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 		check(e1 == ENOTTY && e2 == ENOTTY && e3 == ENOTTY,
 		      "noiommu-no-dma-ioctls",
 		      "on the no-IOMMU container: MAP_DMA %s, UNMAP_DMA %s, IOMMU_GET_INFO %s; want ENOTTY",
-		      ename(e1), ename(e2), ename(e3));
+		      vu_errname(e1), vu_errname(e2), vu_errname(e3));
 		x1 = ioctl(d->container, VFIO_CHECK_EXTENSION,
 			   VFIO_NOIOMMU_IOMMU);
 		check(x1 == 1, "noiommu-extension-after-set",
@@ -337,7 +329,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 			close(fd);
 		check(fd < 0, "noiommu-unknown-device",
 		      "GET_DEVICE_FD(vfio-platform-testdev.9): %s, want an error",
-		      fd < 0 ? ename(err) : "got a device fd");
+		      fd < 0 ? vu_errname(err) : "got a device fd");
 	}
 	kfd = vu_kmsg_from_now();
 	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
@@ -393,7 +385,7 @@ static bool region_is_fresh(struct pdev *p, __u32 index, __u64 size,
 	if (n != (long)size) {
 		snprintf(why, len, "reading %#llx bytes of region %u: %s",
 			 (unsigned long long)size, index,
-			 n < 0 ? ename((int)-n) : "short read");
+			 n < 0 ? vu_errname((int)-n) : "short read");
 	} else {
 		for (i = 0; i < size; i++)
 			if (buf[i] != TD_BYTE)
@@ -466,7 +458,7 @@ static void info_bad(struct pdev *p, __u32 regions, __u32 irqs)
 	e3 = ret ? errno : 0;
 	check(e1 == EINVAL && e2 == EINVAL && e3 == EINVAL, "region-info-bad",
 	      "GET_REGION_INFO of index %u: %s, of index 0xffffffff: %s, with argsz 8: %s; want EINVAL",
-	      regions, ename(e1), ename(e2), ename(e3));
+	      regions, vu_errname(e1), vu_errname(e2), vu_errname(e3));
 
 	ret = vu_irq_info(p->d.device, irqs, &ii);
 	e1 = ret ? errno : 0;
@@ -478,14 +470,14 @@ static void info_bad(struct pdev *p, __u32 regions, __u32 irqs)
 	e3 = ret ? errno : 0;
 	check(e1 == EINVAL && e2 == EINVAL && e3 == EINVAL, "irq-info-bad",
 	      "GET_IRQ_INFO of index %u: %s, of index 0xffffffff: %s, with argsz 8: %s; want EINVAL",
-	      irqs, ename(e1), ename(e2), ename(e3));
+	      irqs, vu_errname(e1), vu_errname(e2), vu_errname(e3));
 
 	/* A PCI ioctl means nothing to a platform device. */
 	ret = ioctl(p->d.device, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &r);
 	e1 = ret ? errno : 0;
 	check(e1 == ENOTTY, "unknown-ioctl",
 	      "GET_PCI_HOT_RESET_INFO on a platform device: %s, want ENOTTY",
-	      ename(e1));
+	      vu_errname(e1));
 }
 
 /* Reads of 1, 2, 4 and 8 bytes of fresh (0xa5) memory. */
@@ -509,10 +501,10 @@ static void read_sizes(struct pdev *p, __u32 index)
 	      ((n8 == 8 && q == 0xa5a5a5a5a5a5a5a5ULL) || n8 == -EINVAL),
 	      name,
 	      "1 byte at 0x3: %s %#x; 2 at 0x6: %s %#x; 4 at 0x8: %s %#x; 8 at 0x10: %s %#llx (want 0xa5 in every byte, 8 bytes may be EINVAL)",
-	      n1 < 0 ? ename((int)-n1) : "read", b,
-	      n2 < 0 ? ename((int)-n2) : "read", h,
-	      n4 < 0 ? ename((int)-n4) : "read", w,
-	      n8 < 0 ? ename((int)-n8) : n8 == 8 ? "read" : "short",
+	      n1 < 0 ? vu_errname((int)-n1) : "read", b,
+	      n2 < 0 ? vu_errname((int)-n2) : "read", h,
+	      n4 < 0 ? vu_errname((int)-n4) : "read", w,
+	      n8 < 0 ? vu_errname((int)-n8) : n8 == 8 ? "read" : "short",
 	      (unsigned long long)q);
 }
 
@@ -548,8 +540,8 @@ static void write_sizes(struct pdev *p, __u32 index, __u64 base)
 	      h2 == h && r4 == 4 && w2 == w && ra == 8 &&
 	      !memcmp(all, want, 8) && rn == 4 && after == 0xa5a5a5a5, name,
 	      "writes at %#llx +1 (1 byte) %s, +2 (2) %s, +4 (4) %s; read back %#x %#x %#x (want %#x %#x %#x); bytes %02x %02x %02x %02x %02x %02x %02x %02x (want a5 11 33 22 77 66 55 44), next word %#x (want 0xa5a5a5a5)",
-	      (unsigned long long)base, n1 < 0 ? ename((int)-n1) : "ok",
-	      n2 < 0 ? ename((int)-n2) : "ok", n4 < 0 ? ename((int)-n4) : "ok",
+	      (unsigned long long)base, n1 < 0 ? vu_errname((int)-n1) : "ok",
+	      n2 < 0 ? vu_errname((int)-n2) : "ok", n4 < 0 ? vu_errname((int)-n4) : "ok",
 	      b2, h2, w2, b, h, w, all[0], all[1], all[2], all[3], all[4],
 	      all[5], all[6], all[7], after);
 }
@@ -571,10 +563,10 @@ static void access_bounds(struct pdev *p, __u32 index, __u64 size,
 	check(r == -EINVAL && w == -EINVAL && rf == -EINVAL && wf == -EINVAL,
 	      name,
 	      "4 bytes at the end (%#llx): read %s, write %s; at the end of the index's offset space: read %s, write %s; want EINVAL",
-	      (unsigned long long)size, r < 0 ? ename((int)-r) : "accepted",
-	      w < 0 ? ename((int)-w) : "accepted",
-	      rf < 0 ? ename((int)-rf) : "accepted",
-	      wf < 0 ? ename((int)-wf) : "accepted");
+	      (unsigned long long)size, r < 0 ? vu_errname((int)-r) : "accepted",
+	      w < 0 ? vu_errname((int)-w) : "accepted",
+	      rf < 0 ? vu_errname((int)-rf) : "accepted",
+	      wf < 0 ? vu_errname((int)-wf) : "accepted");
 
 	/* Across the end: an error, or at most the bytes that are there. */
 	rs = region_rw(p, false, index, size - 4, &q, 8);
@@ -583,8 +575,8 @@ static void access_bounds(struct pdev *p, __u32 index, __u64 size,
 	snprintf(name, sizeof(name), "region%u-end-bounded", index);
 	check(rs <= 4 && ws <= 4, name,
 	      "8 bytes from 4 before the end: read %s, write %s (want an error or at most 4 bytes)",
-	      rs < 0 ? ename((int)-rs) : rs == 8 ? "8 bytes" : "short",
-	      ws < 0 ? ename((int)-ws) : ws == 8 ? "8 bytes" : "short");
+	      rs < 0 ? vu_errname((int)-rs) : rs == 8 ? "8 bytes" : "short",
+	      ws < 0 ? vu_errname((int)-ws) : ws == 8 ? "8 bytes" : "short");
 	/* Put back what a short write may have changed. */
 	v = 0xa5a5a5a5;
 	region_rw(p, true, index, size - 4, &v, 4);
@@ -596,9 +588,9 @@ static void access_bounds(struct pdev *p, __u32 index, __u64 size,
 	rx = region_rw(p, false, 0xff, 0, &v, 4);
 	check(rb == -EINVAL && wb == -EINVAL && rx == -EINVAL, "bad-index",
 	      "region %u (one past the last): read %s, write %s; region 255: read %s; want EINVAL",
-	      regions, rb < 0 ? ename((int)-rb) : "accepted",
-	      wb < 0 ? ename((int)-wb) : "accepted",
-	      rx < 0 ? ename((int)-rx) : "accepted");
+	      regions, rb < 0 ? vu_errname((int)-rb) : "accepted",
+	      wb < 0 ? vu_errname((int)-wb) : "accepted",
+	      rx < 0 ? vu_errname((int)-rx) : "accepted");
 }
 
 /* ---- mmap ---- */
@@ -621,7 +613,7 @@ static void map_refused(struct pdev *p, const char *name, const char *what,
 		munmap(m, len);
 	check(m == MAP_FAILED && err == EINVAL, name,
 	      "mmap of %s (%#zx bytes at %#llx): %s, want EINVAL", what, len,
-	      (unsigned long long)off, m == MAP_FAILED ? ename(err) : "mapped");
+	      (unsigned long long)off, m == MAP_FAILED ? vu_errname(err) : "mapped");
 }
 
 /*
@@ -647,7 +639,7 @@ static __u32 *region0_mmap(struct pdev *p, __u64 size)
 	same = n == (long)size && !memcmp(buf, m, size);
 	check(same, "region0-mmap-matches-pread",
 	      "the mapping and a pread of region 0 (%s) differ",
-	      n < 0 ? ename((int)-n) : "read");
+	      n < 0 ? vu_errname((int)-n) : "read");
 	free(buf);
 
 	/* Written through the mapping, seen by pread. */
@@ -656,7 +648,7 @@ static __u32 *region0_mmap(struct pdev *p, __u64 size)
 	check(same && n == 4 && v == 0xdeadbeef,
 	      "region0-mmap-write-seen-by-pread",
 	      "wrote 0xdeadbeef at 0x1000 through the mapping (%s); pread: %s %#x",
-	      same ? "ok" : "SIGBUS", n < 0 ? ename((int)-n) : "read", v);
+	      same ? "ok" : "SIGBUS", n < 0 ? vu_errname((int)-n) : "read", v);
 
 	/* Written with pwrite, seen through the mapping. */
 	w = 0x600dcafe;
@@ -665,7 +657,7 @@ static __u32 *region0_mmap(struct pdev *p, __u64 size)
 		got = 0;
 	check(n == 4 && got == w, "region0-pwrite-seen-by-mmap",
 	      "pwrite of %#x at %#llx: %s; the mapping reads %#x", w,
-	      (unsigned long long)(size - 4), n < 0 ? ename((int)-n) : "ok",
+	      (unsigned long long)(size - 4), n < 0 ? vu_errname((int)-n) : "ok",
 	      got);
 
 	/* A mapping of the second page alone starts at the second page. */
@@ -877,7 +869,7 @@ static void irq_bad(struct pdev *p, __u32 index, __u32 irqs, int efd)
 		if (e[i] != want[i] && u < sizeof(why))
 			u += snprintf(why + u, sizeof(why) - u,
 				      "%s%s: %s, want %s", u ? "; " : "",
-				      what[i], ename(e[i]), ename(want[i]));
+				      what[i], vu_errname(e[i]), vu_errname(want[i]));
 	check(!why[0], "set-irqs-bad", "%s", why);
 	if (nullfd >= 0)
 		close(nullfd);
@@ -1108,7 +1100,7 @@ static void irq_edge(struct pdev *p, __u32 index)
 		check(e1 == EINVAL && e2 == EINVAL && e3 == EINVAL && n == 1,
 		      "edge-mask-refused",
 		      "the line is not MASKABLE: MASK %s, MASK with DATA_BOOL 1 %s, UNMASK %s (want EINVAL, as upstream); a pulse in between: %llu events (want 1), %llu more after the UNMASK (want none)",
-		      ename(e1), ename(e2), ename(e3),
+		      vu_errname(e1), vu_errname(e2), vu_errname(e3),
 		      (unsigned long long)(n & 0xff),
 		      (unsigned long long)(n >> 8));
 	}
@@ -1200,7 +1192,7 @@ static void holds_driver(long r_closed)
 	      err == EWOULDBLOCK, "open-holds-driver",
 	      "%s refcnt %ld closed, %ld open (want +1); unloading it: %s, want EWOULDBLOCK",
 	      DRIVER_MODULE, r_closed, r_open,
-	      ret == -1 ? ename(err) : "unloaded");
+	      ret == -1 ? vu_errname(err) : "unloaded");
 }
 
 static void refs_back(const long *ref0)
@@ -1348,31 +1340,6 @@ static int do_extension(const char *name, const char *want)
 
 /* ---- unbind while open ---- */
 
-/* Write @val to @path in a child; its exit status is the errno. */
-static pid_t write_in_child(const char *path, const char *val)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid)
-		return pid;
-	/*
-	 * Nothing of the caller's: above all no copy of a device fd, which
-	 * would hold up the very unbind this writes.
-	 */
-	for (fd = 0; fd < 1024; fd++)
-		close(fd);
-	fd = open("/dev/null", O_RDWR);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		_exit(errno & 0xff);
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		_exit(errno & 0xff);
-	_exit(0);
-}
-
 static int do_hold(const char *name)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
@@ -1396,7 +1363,7 @@ static int do_hold(const char *name)
 	snprintf(gsys, sizeof(gsys), "/sys/kernel/iommu_groups/%d",
 		 p.d.group_id);
 
-	pid = write_in_child(PLATFORM_DRIVER "/unbind", name);
+	pid = vu_write_in_child(PLATFORM_DRIVER "/unbind", name);
 	if (!check(pid > 0, "hold-fork", "fork: %s", strerror(errno)))
 		goto out;
 
@@ -1419,7 +1386,7 @@ static int do_hold(const char *name)
 	      "unbind-open-completes",
 	      "after closing the device fd: unbind %s, %s %s",
 	      st == -1 ? "still blocked after 15 s" :
-	      !WIFEXITED(st) ? "killed" : ename(WEXITSTATUS(st)), name,
+	      !WIFEXITED(st) ? "killed" : vu_errname(WEXITSTATUS(st)), name,
 	      bound ? "still bound to vfio-platform" : "unbound");
 	if (st == -1) {
 		/*
@@ -1449,35 +1416,6 @@ out:
 	return stuck ? 124 : check_exit();
 }
 
-/* ---- a sysfs write that may block ---- */
-
-static int do_write(const char *path, const char *val)
-{
-	int kfd = vu_kmsg_from_now(), st;
-	const char *text;
-	char rec[1024];
-	pid_t pid;
-
-	pid = write_in_child(path, val);
-	if (pid < 0) {
-		printf("%s\n", ename(errno));
-		return 1;
-	}
-	st = vu_wait_child(pid, 20000);
-	if (st == -1)
-		printf("STUCK\n");
-	else if (!WIFEXITED(st))
-		printf("KILLED\n");
-	else
-		printf("%s\n", ename(WEXITSTATUS(st)));
-	/* What the kernel logged meanwhile, first line of each record. */
-	while (kfd >= 0 && (text = vu_kmsg_next(kfd, rec, sizeof(rec))))
-		printf("%.*s\n", (int)strcspn(text, "\n"), text);
-	if (kfd >= 0)
-		close(kfd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1490,7 +1428,7 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "extension"))
 		return do_extension(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "write"))
-		return do_write(argv[2], argv[3]);
+		return vu_write_report(argv[2], argv[3]);
 	fprintf(stderr,
 		"usage: t_platform check DEV | noreset DEV | hold DEV | extension NAME WANT | write FILE VALUE\n");
 	return 2;

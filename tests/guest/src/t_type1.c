@@ -15,7 +15,6 @@
  *
  *   t_type1 BDF        (edu, bound to vfio-pci)
  */
-#define _GNU_SOURCE
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>

@@ -180,6 +180,40 @@ static inline long long vu_pinned_pages(void)
 	return a < 0 || r < 0 ? -1 : a - r;
 }
 
+/* "OK" for 0, else the errno's name (ENODEV, ...). */
+static inline const char *vu_errname(int err)
+{
+	const char *n = err ? strerrorname_np(err) : "OK";
+
+	return n ? n : "E?";
+}
+
+/*
+ * Write @val to the sysfs file @path in a child, which exits with the
+ * write's errno (0 if it worked). The child keeps nothing of the caller's:
+ * above all no copy of a device fd, which would hold up the very unbind
+ * or remove it writes.
+ */
+static inline pid_t vu_write_in_child(const char *path, const char *val)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid)
+		return pid;
+	for (fd = 0; fd < 1024; fd++)
+		close(fd);
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		_exit(errno & 0xff);
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		_exit(errno & 0xff);
+	_exit(0);
+}
+
 /* /dev/kmsg from now on, non-blocking; -1 if it cannot be read. */
 static inline int vu_kmsg_from_now(void)
 {
@@ -682,6 +716,37 @@ static inline int vu_wait_child(pid_t pid, int ms)
 		vu_sleep_ms(10);
 	}
 	return -1;
+}
+
+/*
+ * A sysfs write that may block (an unbind, a remove), for a shell script:
+ * prints the errno's name (OK), STUCK after 20 s or KILLED, then the first
+ * line of each kernel log record written meanwhile.
+ */
+static inline int vu_write_report(const char *path, const char *val)
+{
+	int kfd = vu_kmsg_from_now(), st;
+	const char *text;
+	char rec[1024];
+	pid_t pid;
+
+	pid = vu_write_in_child(path, val);
+	if (pid < 0) {
+		printf("%s\n", vu_errname(errno));
+		return 1;
+	}
+	st = vu_wait_child(pid, 20000);
+	if (st == -1)
+		printf("STUCK\n");
+	else if (!WIFEXITED(st))
+		printf("KILLED\n");
+	else
+		printf("%s\n", vu_errname(WEXITSTATUS(st)));
+	while (kfd >= 0 && (text = vu_kmsg_next(kfd, rec, sizeof(rec))))
+		printf("%.*s\n", (int)strcspn(text, "\n"), text);
+	if (kfd >= 0)
+		close(kfd);
+	return 0;
 }
 
 /* --- edu, through a mapping of its BAR0 --- */
