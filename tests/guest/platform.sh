@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vfio-platform, run by the guest suite, on the two platform devices of the
+# vfio-platform, run by the guest suite, on the platform devices of the
 # test module tests/kmod/vfio_platform_testdev.ko (which needs the guest's
 # memmap=64K$0x20000000): vfio-platform-testdev.0 (a reset function; an
-# mmap-able and a small region; a level and an edge IRQ) and
-# vfio-platform-testdev.1 (no reset function; one region, one level IRQ).
+# mmap-able and a small region; a level and an edge IRQ),
+# vfio-platform-testdev.1 (no reset function; one region, one level IRQ)
+# and vfio-platform-testdev.2 (reset by vfio_platform_testreset.ko, which
+# only modprobe loads, through the alias vfio-platform asks for).
 #  - platform devices have no IOMMU: with the core's no-IOMMU mode off
 #    vfio-platform cannot bind them (the log says why), with it on they get
 #    a noiommu-N group and taint the kernel;
@@ -13,6 +15,8 @@
 #    (t_platform check: info, regions, mmap, IRQs, reset);
 #  - reset_required: a device without a reset function is refused unless
 #    vfio-platform is loaded with reset_required=0 (t_platform noreset);
+#  - a reset module loaded by its alias, held while its device is bound
+#    (t_platform modreset);
 #  - unbinding while the device is open (t_platform hold);
 #  - the test module is held while a device it resets is bound;
 #  - bad sysfs and module parameter input; unloading everything.
@@ -37,12 +41,14 @@ fi
 
 D0=vfio-platform-testdev.0
 D1=vfio-platform-testdev.1
+D2=vfio-platform-testdev.2
+TRESETS=/sys/module/vfio_platform_testreset/parameters/resets
 DEVS=/sys/bus/platform/devices
 DRV=/sys/bus/platform/drivers/vfio-platform
 PROBE=/sys/bus/platform/drivers_probe
 NOIOMMU=/sys/module/vfio/parameters/enable_unsafe_noiommu_mode
 RESREQ=/sys/module/vfio_platform/parameters/reset_required
-MODULES="vfio_platform vfio_platform_testdev vfio_platform_base vfio_iommu_type1 vfio"
+MODULES="vfio_platform vfio_platform_testreset vfio_platform_testdev vfio_platform_base vfio_iommu_type1 vfio"
 
 # Write a sysfs attribute through t_platform, which gives up after 20 s: $r
 # is OK, the errno's name (EINVAL, ...) or STUCK; $log the kernel log
@@ -90,11 +96,11 @@ loaded_modules() {
 # Everything unloaded, quietly: the start and the way out of a failure.
 unload_all() {
 	local d
-	for d in $D0 $D1; do
+	for d in $D0 $D1 $D2; do
 		[ -n "$(driver_of "$d")" ] && wr "$DRV/unbind" "$d"
 	done
-	modprobe -r vfio_platform vfio_platform_testdev vfio_platform_base \
-		vfio_iommu_type1 vfio >/dev/null 2>&1
+	modprobe -r vfio_platform vfio_platform_testreset vfio_platform_testdev \
+		vfio_platform_base vfio_iommu_type1 vfio >/dev/null 2>&1
 }
 give_up() {
 	if [ -n "$stuck" ]; then
@@ -282,6 +288,35 @@ result platform-dev1-reset-required-refused $? \
 log_has "$D1" 'reset'
 result platform-dev1-reset-required-logged $? \
 	"no kernel log line names $D1 and its missing reset function; the log said: $(oneline "${log:-nothing}")"
+
+# --- a reset module that modprobe finds by its alias, vfio-reset:ID:
+# binding testdev.2 loads vfio_platform_testreset, and the bound device
+# holds it; it resets on open, on DEVICE_RESET and on close.
+[ ! -d /sys/module/vfio_platform_testreset ]
+result platform-dev2-reset-module-absent $? "vfio_platform_testreset was loaded before anything asked for it"
+wr "$DEVS/$D2/driver_override" vfio-platform
+wr "$PROBE" "$D2"
+drv=$(driver_of "$D2")
+tref=$(cat /sys/module/vfio_platform_testreset/refcnt 2>&1)
+[ "$drv" = vfio-platform ] && [ "$tref" = 1 ]
+result platform-dev2-reset-module-loaded $? \
+	"drivers_probe $D2 with reset_required=Y: $r; bound to '${drv:-nothing}' (want vfio-platform), vfio_platform_testreset refcnt '$tref' (want 1: loaded by its alias, held by the device); the log said: $(oneline "${log:-nothing}")"
+if [ "$drv" = vfio-platform ]; then
+	n0=$(cat "$TRESETS")
+	prog t_platform modreset "$D2"
+	n1=$(cat "$TRESETS")
+	[ "$n1" = $((n0 + 3)) ]
+	result platform-dev2-reset-module-called $? \
+		"vfio_platform_testreset resets $n0 before t_platform modreset, $n1 after: want +3 (open, DEVICE_RESET, close)"
+	wr "$DRV/unbind" "$D2"
+fi
+wr "$DEVS/$D2/driver_override" $'\n'
+tref=$(cat /sys/module/vfio_platform_testreset/refcnt 2>&1)
+out=$(rmmod vfio_platform_testreset 2>&1)
+rc=$?
+[ -z "$(driver_of "$D2")" ] && [ "$tref" = 0 ] && [ "$rc" = 0 ]
+result platform-dev2-reset-module-released $? \
+	"after unbinding $D2 (bound to '$(driver_of "$D2")'): vfio_platform_testreset refcnt '$tref' (want 0), rmmod rc $rc ${out:+($out)}"
 
 # --- unbinding while open: waits for the close
 t_platform hold "$D0"

@@ -71,6 +71,12 @@ static const struct testdev_desc testdev_descs[] = {
 		.nr_irq = 1,
 		.hwirq = { 2 },
 	},
+	{
+		/* Reset by vfio_platform_testreset, which modprobe finds. */
+		.compatible = "vfio-backports,testdev-modreset",
+		.nr_mem = 1,
+		.mem = { { 0x4000, 0x1000 } },
+	},
 };
 
 #define TESTDEV_NR_DEV	ARRAY_SIZE(testdev_descs)

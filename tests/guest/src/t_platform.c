@@ -20,6 +20,9 @@
  *   t_platform noreset DEV
  *	(vfio-platform-testdev.1, bound with reset_required=0) no RESET
  *	flag, DEVICE_RESET refused with EINVAL, its region and level IRQ.
+ *   t_platform modreset DEV
+ *	(vfio-platform-testdev.2, reset by the module modprobe loaded for
+ *	it) RESET flag, reset on open, DEVICE_RESET undoing a write.
  *   t_platform hold DEV
  *	unbinding the device while it is open: the unbind waits, the device
  *	keeps working, closing it lets the unbind finish, the group goes.
@@ -61,6 +64,8 @@
 #define TD0_IRQ_EDGE	1
 #define TD1_R0_SIZE	0x1000ULL
 #define TD1_IRQ_LEVEL	0
+#define TD2_R0_SIZE	0x1000ULL
+#define TD2_RESET_BYTE	0x5a		/* vfio_platform_testreset's fill */
 
 /* How long to wait for an event that must come, and one that must not. */
 #define EVENT_MS	3000
@@ -141,6 +146,8 @@ static bool pdev_init(struct pdev *p, const char *name)
 		check_set_prefix("platform-dev0-");
 	} else if (p->inst == 1) {
 		check_set_prefix("platform-dev1-");
+	} else if (p->inst == 2) {
+		check_set_prefix("platform-dev2-");
 	} else {
 		fprintf(stderr, "t_platform: %s is not a vfio-platform-testdev\n",
 			name);
@@ -1325,6 +1332,41 @@ out:
 	return check_exit();
 }
 
+/*
+ * testdev.2, reset by vfio_platform_testreset: open (which resets), the
+ * RESET flag, and VFIO_DEVICE_RESET undoing a write.
+ */
+static int do_modreset(const char *name)
+{
+	__u8 before = 0, after = 0, junk = 0x11;
+	struct pdev p;
+	long ret;
+
+	if (!pdev_init(&p, name))
+		return 2;
+	if (!check(pdev_open(&p, false), "open", "%s", p.d.why))
+		goto out;
+	device_info(&p, VFIO_DEVICE_FLAGS_PLATFORM | VFIO_DEVICE_FLAGS_RESET,
+		    1, 0);
+	ret = region_rw(&p, false, 0, TD2_R0_SIZE - 1, &before, 1);
+	check(ret == 1 && before == TD2_RESET_BYTE, "reset-on-open",
+	      "the last byte of region 0 after open: %s %#x, want %#x (the reset module's fill)",
+	      ret < 0 ? vu_errname((int)-ret) : "read", before,
+	      TD2_RESET_BYTE);
+	region_rw(&p, true, 0, TD2_R0_SIZE - 1, &junk, 1);
+	ret = ioctl(p.d.device, VFIO_DEVICE_RESET);
+	check(ret == 0, "reset", "VFIO_DEVICE_RESET: %s, want OK",
+	      vu_errname(ret ? errno : 0));
+	ret = region_rw(&p, false, 0, TD2_R0_SIZE - 1, &after, 1);
+	check(ret == 1 && after == TD2_RESET_BYTE, "reset-restores",
+	      "after writing %#x and DEVICE_RESET: %s %#x, want %#x", junk,
+	      ret < 0 ? vu_errname((int)-ret) : "read", after,
+	      TD2_RESET_BYTE);
+out:
+	vu_close(&p.d);
+	return check_exit();
+}
+
 static int do_extension(const char *name, const char *want)
 {
 	int c = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
@@ -1421,6 +1463,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "check"))
 		return do_check(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "modreset"))
+		return do_modreset(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "noreset"))
 		return do_noreset(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "hold"))
