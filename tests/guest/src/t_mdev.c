@@ -102,21 +102,6 @@ static bool type_of(const char *uuid, char *buf, size_t len)
 	return true;
 }
 
-static int group_of(const char *uuid)
-{
-	char path[160], link[256];
-	ssize_t n;
-	char *slash;
-
-	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/iommu_group", uuid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return -1;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	return slash ? atoi(slash + 1) : -1;
-}
-
 /* The instance's type, for the check names and the expected values. */
 static bool inst_init(struct inst *m, const char *uuid)
 {
@@ -147,7 +132,7 @@ static bool inst_open(struct inst *m)
 {
 	struct vfio_region_info r;
 
-	if (!vu_open_in_group(&m->d, m->uuid, group_of(m->uuid), true))
+	if (!vu_open_in_group(&m->d, m->uuid, vu_bus_group_of("mdev", m->uuid), true))
 		return false;
 	if (vu_region_info(m->d.device, VFIO_PCI_BAR0_REGION_INDEX, &r)) {
 		snprintf(m->d.why, sizeof(m->d.why), "BAR0 region info: %s",

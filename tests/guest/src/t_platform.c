@@ -85,22 +85,6 @@ static const char *res(long ret, int err)
 	return ret < 0 ? vu_errname(err) : "OK";
 }
 
-/* The platform device's IOMMU group number, or -1. */
-static int group_of(const char *name)
-{
-	char path[160], link[256];
-	ssize_t n;
-	char *slash;
-
-	snprintf(path, sizeof(path), PLATFORM_DEVICES "/%s/iommu_group", name);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return -1;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	return slash ? atoi(slash + 1) : -1;
-}
-
 static bool driver_is_vfio(const char *name)
 {
 	char path[160], link[256];
@@ -218,7 +202,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 	int ret, err, e1, e2, e3, fd, kfd;
 	long x1, x2;
 
-	d->group_id = group_of(p->d.bdf);
+	d->group_id = vu_bus_group_of("platform", p->d.bdf);
 	if (d->group_id < 0) {
 		snprintf(d->why, sizeof(d->why), "%s has no iommu_group link",
 			 d->bdf);
@@ -1446,11 +1430,11 @@ static int do_hold(const char *name)
 	vu_close(&p.d);
 	n = vfio_handlers(list, sizeof(list));
 	check(access(gnode, F_OK) && access(gsys, F_OK) && n == 0 &&
-	      group_of(name) < 0, "unbind-open-clean",
+	      vu_bus_group_of("platform", name) < 0, "unbind-open-clean",
 	      "after the unbind and closing everything: %s %s, %s %s, iommu_group link %s, vfio handlers in /proc/interrupts: %s",
 	      gnode, access(gnode, F_OK) ? "gone" : "still there", gsys,
 	      access(gsys, F_OK) ? "gone" : "still there",
-	      group_of(name) < 0 ? "gone" : "still there", n ? list : "none");
+	      vu_bus_group_of("platform", name) < 0 ? "gone" : "still there", n ? list : "none");
 out:
 	vu_close(&p.d);
 	if (efd >= 0)

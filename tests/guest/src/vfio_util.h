@@ -296,21 +296,26 @@ static inline bool vu_write32(void *addr, __u32 val)
 	return true;
 }
 
-/* The IOMMU group number of a PCI device, or -1. */
-static inline int vu_group_of(const char *bdf)
+/* The IOMMU group number of device @name of bus @bus ("pci", ...), or -1. */
+static inline int vu_bus_group_of(const char *bus, const char *name)
 {
-	char path[128], link[256];
+	char path[160], link[256];
 	ssize_t n;
 	char *slash;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
-		 bdf);
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/iommu_group",
+		 bus, name);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0)
 		return -1;
 	link[n] = '\0';
 	slash = strrchr(link, '/');
 	return slash ? atoi(slash + 1) : -1;
+}
+
+static inline int vu_group_of(const char *bdf)
+{
+	return vu_bus_group_of("pci", bdf);
 }
 
 /* The loaded vfio is the bundle's, so upstream's newest ABI is demanded. */
