@@ -60,6 +60,26 @@ static inline long vfio_compat_pin_user_pages_remote(struct mm_struct *mm,
 #endif
 }
 
+/*
+ * Unpin @npage physically contiguous pinned pages from @page, dirtying
+ * them first if @dirty. v5.12 does it a folio at a time; before, a page.
+ */
+static inline void vfio_compat_unpin_page_range(struct page *page,
+						unsigned long npage, bool dirty)
+{
+#ifdef HAVE_IOMMU_UNPIN_PAGE_RANGE
+	unpin_user_page_range_dirty_lock(page, npage, dirty);
+#else
+	unsigned long i;
+
+	for (i = 0; i < npage; i++) {
+		struct page *p = nth_page(page, i);
+
+		unpin_user_pages_dirty_lock(&p, 1, dirty);
+	}
+#endif
+}
+
 #ifndef HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI
 static inline int vfio_compat_dev_intr_remap(struct device *dev, void *data)
 {
