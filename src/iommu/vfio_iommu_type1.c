@@ -121,6 +121,7 @@ struct vfio_dma {
 	size_t size;
 	int prot;			/* IOMMU_READ / IOMMU_WRITE */
 	bool iommu_mapped;
+	bool has_rsvd;			/* the IOMMU maps rsvd pfns too */
 	bool vaddr_invalid;
 	bool lock_cap;			/* owner had CAP_IPC_LOCK */
 	long locked_vm;			/* pages counted against the owner */
@@ -387,21 +388,12 @@ struct vfio_batch {
 	bool pinned;
 };
 
-static unsigned long vfio_batch_pfn(struct vfio_batch *b, long i)
-{
-	return b->pinned ? page_to_pfn(b->pages[i]) : b->pfn + i;
-}
-
-/*
- * Fill @b with up to @npage pages of @dma from @vaddr on; returns how
- * many, or -errno. A pin on an rsvd page (the zero page) is dropped at
- * once, as upstream does: nothing would ever unpin it.
- */
+/* Fill @b with up to @npage pages of @dma from @vaddr on; how many, or -errno. */
 static long vfio_batch_get(struct vfio_dma *dma, struct vfio_batch *b,
 			   unsigned long vaddr, unsigned long npage,
 			   unsigned int gup_flags)
 {
-	long ret, i;
+	long ret;
 
 	ret = vfio_pin_user(dma, vaddr, npage, gup_flags, b->pages);
 	/* pin_user_pages() refuses VM_IO and VM_PFNMAP mappings so. */
@@ -409,54 +401,106 @@ static long vfio_batch_get(struct vfio_dma *dma, struct vfio_batch *b,
 	if (!b->pinned)
 		ret = vfio_get_pfnmap(dma, vaddr, npage, &b->pfn);
 	b->size = max(ret, 0L);
-	for (i = 0; b->pinned && i < b->size; i++)
-		if (vfio_pfn_rsvd(page_to_pfn(b->pages[i])))
-			unpin_user_page(b->pages[i]);
 	return ret;
 }
 
-/* Does the IOMMU pin of this page carry its locked_vm count? */
-static bool vfio_iommu_pin_counts(struct vfio_dma *dma, dma_addr_t iova)
-{
-	return RB_EMPTY_ROOT(&dma->pfn_list) || !vfio_find_vpfn(dma, iova);
-}
-
 /*
- * Let go of the IOMMU pin of @pfn, mapped at @iova; returns 1 if it was
- * counted in locked_vm.
+ * Take the pages of @b from @i on, at most @max, that are physically
+ * contiguous and all rsvd or all not: returns how many, their first pfn
+ * in *@pfn. Pages of
+ * one compound page are never rsvd, so only the first of them needs the
+ * test; the others need only a compare, which is what makes pinning huge
+ * pages cheap.
  */
-static long vfio_put_pfn(struct vfio_dma *dma, dma_addr_t iova,
-			 unsigned long pfn)
+static long vfio_batch_chunk(struct vfio_batch *b, long i, long max,
+			     unsigned long *pfn, bool *rsvd)
 {
-	if (vfio_pfn_rsvd(pfn))
-		return 0;
-	vfio_unpin_page(dma, pfn_to_page(pfn));
-	return vfio_iommu_pin_counts(dma, iova);
+	struct page *page, *head;
+	long n;
+
+	max = min(max, b->size - i);
+	if (!b->pinned) {
+		*pfn = b->pfn + i;
+		*rsvd = true;
+		return max;
+	}
+	page = b->pages[i];
+	*pfn = page_to_pfn(page);
+	*rsvd = PageReserved(page);
+	if (*rsvd)
+		return 1;
+	head = compound_head(page);
+	max = min_t(long, max, compound_nr(head) - (*pfn - page_to_pfn(head)));
+	for (n = 1; n < max; n++)
+		if (page_to_pfn(b->pages[i + n]) != *pfn + n)
+			break;
+	return n;
 }
 
 /*
- * Let go of @npage physically contiguous pages from @pfn mapped at @iova;
- * returns how many of them were counted in locked_vm.
+ * The chunk at @i is taken. The pin of an rsvd page (the zero page) is
+ * dropped at once, as upstream does: nothing would ever unpin it.
+ */
+static void vfio_batch_take(struct vfio_batch *b, long i, bool rsvd)
+{
+	if (rsvd && b->pinned)
+		unpin_user_page(b->pages[i]);
+}
+
+/* Drop the pins of the pages of @b from @i on, none of them taken yet. */
+static void vfio_batch_unpin_from(struct vfio_batch *b, long i)
+{
+	if (b->pinned && i < b->size)
+		unpin_user_pages(b->pages + i, b->size - i);
+}
+
+/* How many of the @npage pages from @iova have an emulated pin too. */
+static long vfio_vpfn_count(struct vfio_dma *dma, dma_addr_t iova,
+			    unsigned long npage)
+{
+	unsigned long i;
+	long n = 0;
+
+	if (RB_EMPTY_ROOT(&dma->pfn_list))
+		return 0;
+	for (i = 0; i < npage; i++, iova += PAGE_SIZE)
+		if (vfio_find_vpfn(dma, iova))
+			n++;
+	return n;
+}
+
+/* vfio_pfn_rsvd(), known false for a mapping of normal memory only. */
+static bool vfio_dma_pfn_rsvd(struct vfio_dma *dma, unsigned long pfn)
+{
+	return dma->has_rsvd && vfio_pfn_rsvd(pfn);
+}
+
+/*
+ * Let go of @npage physically contiguous pages from @pfn mapped at @iova,
+ * each stretch of normal pages in one go; returns how many of them were
+ * counted in locked_vm.
  */
 static long vfio_unpin_contig(struct vfio_dma *dma, dma_addr_t iova,
 			      unsigned long pfn, unsigned long npage)
 {
-	unsigned long i;
+	bool dirty = dma->prot & IOMMU_WRITE;
+	unsigned long i = 0, n;
 	long counted = 0;
 
-	for (i = 0; i < npage; i++, iova += PAGE_SIZE)
-		counted += vfio_put_pfn(dma, iova, pfn + i);
-	return counted;
-}
+	while (i < npage) {
+		bool rsvd = vfio_dma_pfn_rsvd(dma, pfn + i);
 
-/* Same for the pages of @b from @from on, mapped from @iova on. */
-static long vfio_batch_put(struct vfio_dma *dma, struct vfio_batch *b,
-			   long from, dma_addr_t iova)
-{
-	long i, counted = 0;
-
-	for (i = from; i < b->size; i++, iova += PAGE_SIZE)
-		counted += vfio_put_pfn(dma, iova, vfio_batch_pfn(b, i));
+		for (n = 1; i + n < npage; n++)
+			if (vfio_dma_pfn_rsvd(dma, pfn + i + n) != rsvd)
+				break;
+		if (!rsvd) {
+			vfio_compat_unpin_page_range(pfn_to_page(pfn + i), n,
+						     dirty);
+			counted += n - vfio_vpfn_count(dma, iova +
+						       (i << PAGE_SHIFT), n);
+		}
+		i += n;
+	}
 	return counted;
 }
 
@@ -508,23 +552,66 @@ static size_t vfio_contig_len(struct iommu_domain *domain, dma_addr_t iova,
 }
 
 /*
- * Unmap the first @size bytes of @dma from every domain and unpin them.
- * The pages are found through the first domain's page table.
+ * A run of pages unmapped from the first domain, whose pins must outlive
+ * the IOTLB entries that still point at them.
  */
-static void vfio_unmap_unpin_range(struct vfio_iommu *iommu,
+struct vfio_unmapped {
+	dma_addr_t iova;
+	unsigned long pfn;
+	unsigned long npage;
+};
+
+#define VFIO_UNMAP_BATCH	(PAGE_SIZE / sizeof(struct vfio_unmapped))
+#define VFIO_UNMAP_STACK	8
+
+/* Flush @domain's IOTLB once for all @n runs, then unpin them. */
+static long vfio_unmap_flush(struct vfio_dma *dma, struct iommu_domain *domain,
+			     struct iommu_iotlb_gather *gather,
+			     struct vfio_unmapped *runs, unsigned int n)
+{
+	unsigned int i;
+	long counted = 0;
+
+	iommu_iotlb_sync(domain, gather);
+	for (i = 0; i < n; i++)
+		counted += vfio_unpin_contig(dma, runs[i].iova, runs[i].pfn,
+					     runs[i].npage);
+	return counted;
+}
+
+/*
+ * Unmap the first @size bytes of @dma from every domain and unpin them;
+ * returns how many of the pages were counted in locked_vm. The pages are
+ * found through the first domain's page table, which is unmapped a run at
+ * a time with one IOTLB flush per page-full of runs (per few runs for a
+ * small mapping, or short of memory).
+ */
+static long vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 				   struct vfio_dma *dma, size_t size)
 {
 	struct vfio_domain *d0 = vfio_first_domain(iommu), *d;
 	dma_addr_t iova = dma->iova, end = dma->iova + size;
+	struct vfio_unmapped stack_runs[VFIO_UNMAP_STACK], *runs = stack_runs;
+	unsigned int n = 0, max = VFIO_UNMAP_STACK;
+	struct iommu_iotlb_gather gather;
 	long counted = 0;
 
 	if (!d0 || !size)
-		return;
+		return 0;
 
 	d = d0;
 	list_for_each_entry_continue(d, &iommu->domain_list, next)
 		iommu_unmap(d->domain, dma->iova, size);
 
+	if (size >> PAGE_SHIFT > VFIO_UNMAP_STACK) {
+		void *page = (void *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+
+		if (page) {
+			runs = page;
+			max = VFIO_UNMAP_BATCH;
+		}
+	}
+	iommu_iotlb_gather_init(&gather);
 	while (iova < end) {
 		phys_addr_t phys;
 		size_t len, unmapped;
@@ -534,23 +621,68 @@ static void vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 			iova += PAGE_SIZE;
 			continue;
 		}
-		unmapped = iommu_unmap(d0->domain, iova, len);
+		unmapped = iommu_unmap_fast(d0->domain, iova, len, &gather);
 		if (WARN_ON_ONCE(!unmapped))
 			break;
-		counted += vfio_unpin_contig(dma, iova, PHYS_PFN(phys),
-					     unmapped >> PAGE_SHIFT);
+		runs[n].iova = iova;
+		runs[n].pfn = PHYS_PFN(phys);
+		runs[n].npage = unmapped >> PAGE_SHIFT;
 		iova += unmapped;
-		cond_resched();
+		if (++n == max) {
+			counted += vfio_unmap_flush(dma, d0->domain, &gather,
+						    runs, n);
+			n = 0;
+			cond_resched();
+		}
 	}
-	vfio_lock_acct(dma, -counted);
+	counted += vfio_unmap_flush(dma, d0->domain, &gather, runs, n);
+	if (runs != stack_runs)
+		free_page((unsigned long)runs);
+	return counted;
 }
 
 static void vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma)
 {
 	if (!dma->iommu_mapped)
 		return;
-	vfio_unmap_unpin_range(iommu, dma, dma->size);
+	vfio_lock_acct(dma, -vfio_unmap_unpin_range(iommu, dma, dma->size));
 	dma->iommu_mapped = false;
+}
+
+/*
+ * Count @dma's pinned but uncounted pages in locked_vm: before any of them
+ * is mapped (@now), or as soon as they would reach the owner's limit. A
+ * long contiguous run is so counted once, yet a limit too low still shows
+ * within a batch of pinning.
+ */
+static int vfio_lock_pending(struct vfio_dma *dma, long *pending, bool now)
+{
+	unsigned long limit;
+	int ret;
+
+	if (!*pending)
+		return 0;
+	limit = task_rlimit(dma->task, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	if (!now && (dma->lock_cap ||
+		     READ_ONCE(dma->mm->locked_vm) + *pending <= limit))
+		return 0;
+	ret = vfio_lock_acct(dma, *pending);
+	if (!ret)
+		*pending = 0;
+	return ret;
+}
+
+/* Map a run of @dma's pages, counted first. */
+static int vfio_map_counted(struct vfio_iommu *iommu, struct vfio_dma *dma,
+			    long *pending, dma_addr_t iova, unsigned long pfn,
+			    unsigned long npage)
+{
+	int ret = vfio_lock_pending(dma, pending, true);
+
+	if (ret)
+		return ret;
+	return vfio_map_run(iommu, dma, iova, PFN_PHYS(pfn),
+			    npage << PAGE_SHIFT);
 }
 
 /*
@@ -564,10 +696,12 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 	unsigned long pinned = 0, mapped = 0;
 	dma_addr_t run_iova = 0;
 	unsigned long run_pfn = 0;
-	unsigned long run_npage = 0;	/* pinned, counted, not yet mapped */
+	unsigned long run_npage = 0;	/* pinned, not yet mapped */
 	bool run_rsvd = false;
+	long pending = 0;		/* pinned, to count, not yet counted */
+	long released = 0;
 	struct vfio_batch b = {};
-	long i = 0, ret = 0;
+	long i = 0, n, ret = 0;
 
 	b.pages = (struct page **)__get_free_page(GFP_KERNEL);
 	if (!b.pages)
@@ -577,7 +711,6 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 		unsigned long want = min_t(unsigned long, total - pinned,
 					   VFIO_PIN_BATCH);
 		dma_addr_t batch_iova = dma->iova + (pinned << PAGE_SHIFT);
-		long counted = 0;
 
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
@@ -589,46 +722,48 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 		if (ret < 0)
 			goto unwind_run;
 
-		for (i = 0; i < b.size; i++)
-			if (!vfio_pfn_rsvd(vfio_batch_pfn(&b, i)) &&
-			    vfio_iommu_pin_counts(dma,
-						  batch_iova + (i << PAGE_SHIFT)))
-				counted++;
-		ret = vfio_lock_acct(dma, counted);
-		if (ret) {
-			vfio_batch_put(dma, &b, 0, batch_iova);
-			goto unwind_run;
-		}
+		for (i = 0; i < b.size; i += n) {
+			dma_addr_t iova = batch_iova + (i << PAGE_SHIFT);
+			unsigned long pfn;
+			bool rsvd;
 
-		for (i = 0; i < b.size; i++) {
-			unsigned long pfn = vfio_batch_pfn(&b, i);
-			bool rsvd = vfio_pfn_rsvd(pfn);
-
-			if (run_npage && !disable_hugepages &&
-			    rsvd == run_rsvd && pfn == run_pfn + run_npage) {
-				run_npage++;
-				continue;
+			/* disable_hugepages: every page its own run. */
+			n = vfio_batch_chunk(&b, i, disable_hugepages ? 1 : b.size,
+					     &pfn, &rsvd);
+			if (rsvd)
+				dma->has_rsvd = true;
+			if (!run_npage || disable_hugepages || rsvd != run_rsvd ||
+			    pfn != run_pfn + run_npage) {
+				if (run_npage) {
+					ret = vfio_map_counted(iommu, dma,
+							       &pending,
+							       run_iova,
+							       run_pfn,
+							       run_npage);
+					if (ret)
+						goto unwind_batch;
+					mapped += run_npage;
+				}
+				run_iova = iova;
+				run_pfn = pfn;
+				run_rsvd = rsvd;
+				run_npage = 0;
 			}
-			if (run_npage) {
-				ret = vfio_map_run(iommu, dma, run_iova,
-						   PFN_PHYS(run_pfn),
-						   run_npage << PAGE_SHIFT);
-				if (ret)
-					goto unwind_batch;
-				mapped += run_npage;
-			}
-			run_iova = batch_iova + (i << PAGE_SHIFT);
-			run_pfn = pfn;
-			run_rsvd = rsvd;
-			run_npage = 1;
+			vfio_batch_take(&b, i, rsvd);
+			run_npage += n;
+			if (!rsvd)
+				pending += n - vfio_vpfn_count(dma, iova, n);
 		}
 		pinned += b.size;
+		ret = vfio_lock_pending(dma, &pending, false);
+		if (ret)
+			goto unwind_run;
 		cond_resched();
 	}
 
 	if (run_npage) {
-		ret = vfio_map_run(iommu, dma, run_iova, PFN_PHYS(run_pfn),
-				   run_npage << PAGE_SHIFT);
+		ret = vfio_map_counted(iommu, dma, &pending, run_iova, run_pfn,
+				       run_npage);
 		if (ret)
 			goto unwind_run;
 	}
@@ -637,14 +772,14 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 	return 0;
 
 unwind_batch:
-	/* Pages [i, size) of the batch: pinned and counted, not in a run. */
-	vfio_lock_acct(dma, -vfio_batch_put(dma, &b, i, dma->iova +
-					    ((pinned + i) << PAGE_SHIFT)));
+	vfio_batch_unpin_from(&b, i);
 unwind_run:
 	if (run_npage)
-		vfio_lock_acct(dma, -vfio_unpin_contig(dma, run_iova, run_pfn,
-						       run_npage));
-	vfio_unmap_unpin_range(iommu, dma, mapped << PAGE_SHIFT);
+		released += vfio_unpin_contig(dma, run_iova, run_pfn,
+					      run_npage);
+	released += vfio_unmap_unpin_range(iommu, dma, mapped << PAGE_SHIFT);
+	/* Of what was released, all but the pending pages had been counted. */
+	vfio_lock_acct(dma, pending - released);
 	free_page((unsigned long)b.pages);
 	return ret;
 }
@@ -1584,6 +1719,7 @@ static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 	struct vfio_dma *dma;
 	struct vfio_pfn *vpfn;
 	unsigned long pfn;
+	bool rsvd;
 	long ret;
 
 	dma = vfio_find_dma(iommu, iova, iova + PAGE_SIZE - 1);
@@ -1609,8 +1745,9 @@ static int vfio_pin_one(struct vfio_iommu *iommu, dma_addr_t iova, int prot,
 			     vfio_gup_flags(dma->prot));
 	if (ret < 0)
 		goto err_free;
+	vfio_batch_chunk(&b, 0, 1, &pfn, &rsvd);
+	vfio_batch_take(&b, 0, rsvd);
 	/* The device gets a struct page: memory without one cannot do. */
-	pfn = vfio_batch_pfn(&b, 0);
 	ret = -EINVAL;
 	if (!pfn_valid(pfn))
 		goto err_free;
