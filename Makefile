@@ -7,6 +7,7 @@
 #   make matrix                build against Debian's 5.10, 6.1, 6.12, 7.2 and 6.1 arm64
 #   make check                 static checks, the matrix, guest tests on all four
 #   make demo                  boot a Debian kernel with the bundle and show it
+#   make bench                 bundle vs in-tree VFIO, same boot, on all four (BENCH_ARGS=...)
 #   make deb | make rpm        the vfio-backports-dkms packages (PKG_OUT=dir)
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VERSION := $(shell cat $(TOP)/VERSION)
@@ -84,5 +85,9 @@ check:
 demo:
 	@bash $(TOP)/scripts/demo
 
+# BENCH_ARGS: scripts/bench's options, e.g. --kernel 6.1 --reps 3 --plot
+bench:
+	@bash $(TOP)/scripts/bench $(BENCH_ARGS)
+
 .PHONY: all compat modules modules_install clean distclean version matrix \
-	guest-tests check demo dkms-source deb rpm test-modules
+	guest-tests check demo bench dkms-source deb rpm test-modules
