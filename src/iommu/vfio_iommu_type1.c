@@ -288,7 +288,14 @@ static unsigned int vfio_gup_flags(int prot)
 	return FOLL_LONGTERM | ((prot & IOMMU_WRITE) ? FOLL_WRITE : 0);
 }
 
-/* Pin up to @npage pages at @vaddr in @dma's owner's address space. */
+/*
+ * Pin up to @npage pages at @vaddr in @dma's owner's address space. The
+ * owner's own MAP_DMA pins through the lockless walk, as iommufd does:
+ * older kernels' locked walk takes a huge page 4 KiB at a time. Both
+ * walks pin the same pages: for a long-term pin the lockless one leaves
+ * to the locked one what must first move (CMA, and since v5.13 also
+ * ZONE_MOVABLE pages).
+ */
 static long vfio_pin_user(struct vfio_dma *dma, unsigned long vaddr,
 			  unsigned long npage, unsigned int gup_flags,
 			  struct page **pages)
@@ -296,6 +303,10 @@ static long vfio_pin_user(struct vfio_dma *dma, unsigned long vaddr,
 	struct mm_struct *mm = dma->mm;
 	long ret;
 
+	if (mm == current->mm) {
+		ret = pin_user_pages_fast(vaddr, npage, gup_flags, pages);
+		return ret ? ret : -EFAULT;
+	}
 	if (!mmget_not_zero(mm))
 		return -ESRCH;
 	mmap_read_lock(mm);
