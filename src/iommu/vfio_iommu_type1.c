@@ -575,6 +575,21 @@ struct vfio_unmapped {
 #define VFIO_UNMAP_BATCH	(PAGE_SIZE / sizeof(struct vfio_unmapped))
 #define VFIO_UNMAP_STACK	8
 
+/*
+ * Room for a page-full of runs, for an unmap that outgrew the few on the
+ * stack (most unmaps, a huge page or a handful of runs, never do).
+ */
+static void vfio_unmap_runs_grow(struct vfio_unmapped **runs,
+				 unsigned int *max)
+{
+	void *page = (void *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+
+	if (page) {
+		*runs = page;
+		*max = VFIO_UNMAP_BATCH;
+	}
+}
+
 /* Flush @domain's IOTLB once for all @n runs, then unpin them. */
 static long vfio_unmap_flush(struct vfio_dma *dma, struct iommu_domain *domain,
 			     struct iommu_iotlb_gather *gather,
@@ -594,8 +609,8 @@ static long vfio_unmap_flush(struct vfio_dma *dma, struct iommu_domain *domain,
  * Unmap the first @size bytes of @dma from every domain and unpin them;
  * returns how many of the pages were counted in locked_vm. The pages are
  * found through the first domain's page table, which is unmapped a run at
- * a time with one IOTLB flush per page-full of runs (per few runs for a
- * small mapping, or short of memory).
+ * a time with one IOTLB flush per page-full of runs (per few runs for the
+ * first ones, or short of memory).
  */
 static long vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 				   struct vfio_dma *dma, size_t size)
@@ -614,14 +629,6 @@ static long vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 	list_for_each_entry_continue(d, &iommu->domain_list, next)
 		iommu_unmap(d->domain, dma->iova, size);
 
-	if (size >> PAGE_SHIFT > VFIO_UNMAP_STACK) {
-		void *page = (void *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
-
-		if (page) {
-			runs = page;
-			max = VFIO_UNMAP_BATCH;
-		}
-	}
 	iommu_iotlb_gather_init(&gather);
 	while (iova < end) {
 		phys_addr_t phys;
@@ -643,6 +650,8 @@ static long vfio_unmap_unpin_range(struct vfio_iommu *iommu,
 			counted += vfio_unmap_flush(dma, d0->domain, &gather,
 						    runs, n);
 			n = 0;
+			if (runs == stack_runs)
+				vfio_unmap_runs_grow(&runs, &max);
 			cond_resched();
 		}
 	}
