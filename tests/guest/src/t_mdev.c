@@ -11,7 +11,8 @@
  *	interrupts; DMA between two mappings in both directions, with every
  *	error status; for the pin type, pins held until UNMAP_DMA,
  *	DEVICE_RESET or close, with the pinned-page counters and locked_vm
- *	moving in step; an open device holds the parent's module; and
+ *	moving in step, and pins taken for a DMA that another process
+ *	starts; an open device holds the parent's module; and
  *	nothing left behind afterwards (pins, locked_vm, module references).
  *   t_mdev hold UUID
  *	removing the instance while it is open: the remove waits, the REQ
@@ -675,6 +676,51 @@ static void dma_copies(struct inst *m, struct dma_env *e)
 	      status_name(st));
 }
 
+/*
+ * A DMA started by another process through an inherited device fd: the
+ * pins come from the mapping owner's memory, through Type1's remote
+ * pinning (the owner's own MAP_DMA pins the lockless way), and count in
+ * the owner's locked memory. vfio_dma_rw() is left out: upstream lets
+ * only the owner or a kernel thread use it.
+ */
+static void dma_other_process(struct inst *m, struct dma_env *e)
+{
+	int c = m->d.container, st = -1;
+	__u64 done = 0;
+	pid_t pid;
+
+	if (!m->pin) {
+		not_applicable("dma-other-process",
+			       "upstream's vfio_dma_rw() works only in the mapping owner's process or a kernel thread");
+		return;
+	}
+	if (!check(vu_map(c, e->a, IOVA_A, A_LEN) == 0 &&
+		   vu_map(c, e->b, IOVA_B, BUF_LEN) == 0,
+		   "dma-other-process-map", "MAP_DMA: %s", strerror(errno)))
+		return;
+	fill(e->a, A_LEN, 13);
+	memset(e->b, 0x5a, BUF_LEN);
+	pid = fork();
+	if (pid == 0) {
+		long ret = dma(m, IOVA_A, IOVA_B, 0x4000, MS_DMA_RUN);
+
+		_exit(ret < 0 ? 255 : (int)ret);
+	}
+	if (pid > 0 && waitpid(pid, &st, 0) != pid)
+		st = -1;
+	check(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	      !memcmp(e->a, e->b, 0x4000) && e->b[0x4000] == 0x5a,
+	      "dma-other-process",
+	      "16 KiB from IOVA %#llx to %#llx by a child: %s, wait status %#x, destination %s",
+	      IOVA_A, IOVA_B, pid < 0 ? strerror(errno) : "forked", st,
+	      memcmp(e->a, e->b, 0x4000) ? "differs" : "matches");
+	pins_are(m, e, 8, "dma-other-process-pins",
+		 "after a child's 16 KiB from A to B");
+	vu_unmap(c, IOVA_B, BUF_LEN, &done);
+	vu_unmap(c, IOVA_A, A_LEN, &done);
+	pins_are(m, e, 0, "dma-other-process-unpinned", "A and B unmapped");
+}
+
 /* Mapping permissions, then DEVICE_RESET, which drops the pins. */
 static void dma_perms_reset(struct inst *m, struct dma_env *e)
 {
@@ -832,6 +878,7 @@ static int do_check(const char *uuid)
 				  &e.msi) == 0, "dma-msi-enable",
 		  "SET_IRQS(MSI, eventfd): %s", strerror(errno))) {
 		dma_copies(&m, &e);
+		dma_other_process(&m, &e);
 		dma_perms_reset(&m, &e);
 		vaddr_refused(&m, &e);
 	}
