@@ -67,6 +67,12 @@ struct vfio_device {
 	const struct vfio_device_ops *ops;
 	struct vfio_device_set *dev_set;	/* never NULL once registered */
 	struct list_head dev_set_list;
+	/*
+	 * A driver with runtime PM keeps its open device resumed, except
+	 * while it has set low_power (then a full barrier, then the put of
+	 * its reference): vfio_device_pm_get() resumes only then.
+	 */
+	bool low_power;
 
 	/* Private to the core. */
 	struct device device;			/* vfio-dev/vfioN; owns the memory */
@@ -137,6 +143,10 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
  */
 bool vfio_device_try_get_registration(struct vfio_device *vdev);
 void vfio_device_put_registration(struct vfio_device *vdev);
+
+/* Keep a device with runtime PM powered for one ioctl or access. */
+int vfio_device_pm_get(struct vfio_device *vdev);
+void vfio_device_pm_put(struct vfio_device *vdev);
 
 static inline void vfio_put_device(struct vfio_device *vdev)
 {

@@ -79,12 +79,11 @@ struct vfio_pci_core_device {
 	struct pci_saved_state	*pm_save;
 
 	/*
-	 * Low power (vfio_pci_power.c): user space let runtime PM suspend
-	 * the open device; the eventfd, if any, is signalled by the first
-	 * wake-up, which also ends low power. Both change under memory_lock;
-	 * pm_intx_masked belongs to the runtime suspend/resume callbacks.
+	 * Low power (vfio_pci_power.c, vdev.low_power): the eventfd, if any,
+	 * is signalled by the first wake-up, which also ends low power; it
+	 * changes under memory_lock. pm_intx_masked belongs to the runtime
+	 * suspend/resume callbacks.
 	 */
-	bool			pm_runtime_engaged;
 	bool			pm_intx_masked;
 	struct eventfd_ctx	*pm_wake_eventfd_ctx;
 

@@ -383,30 +383,47 @@ static long vfio_device_feature(struct vfio_device *vdev,
  * A bus driver with runtime PM (vfio-pci) has its device powered up around
  * every ioctl, so a device user space put in low power wakes for the call.
  * The driver cannot change while a device fd is open.
+ *
+ * Such a driver keeps an open device resumed unless it has set low_power,
+ * which it does before a full barrier and the put of its own reference. Our count is
+ * taken before the flag is read, so a clear flag means the device is up
+ * and cannot suspend until we put it: the common case costs two atomics,
+ * not the PM core's lock. A flag cleared by the driver's runtime resume
+ * callback is as good: the bus has restored the device before calling it.
  */
-static int vfio_device_pm_runtime_get(struct vfio_device *vdev)
+int vfio_device_pm_get(struct vfio_device *vdev)
 {
 	struct device *dev = vdev->dev;
 	int ret;
 
 	if (!dev->driver || !dev->driver->pm)
 		return 0;
-	ret = pm_runtime_resume_and_get(dev);
-	if (ret) {
+	pm_runtime_get_noresume(dev);
+	/* Pairs with the barrier between setting low_power and the put. */
+	smp_mb__after_atomic();
+	if (!READ_ONCE(vdev->low_power))
+		return 0;
+
+	ret = pm_runtime_resume(dev);
+	if (ret < 0) {
+		pm_runtime_put_noidle(dev);
 		dev_info_ratelimited(dev, "vfio: runtime resume failed: %d\n",
 				     ret);
 		return -EIO;
 	}
 	return 0;
 }
+EXPORT_SYMBOL_GPL(vfio_device_pm_get);
 
-static void vfio_device_pm_runtime_put(struct vfio_device *vdev)
+/* The put that drops the last reference lets the device suspend. */
+void vfio_device_pm_put(struct vfio_device *vdev)
 {
 	struct device *dev = vdev->dev;
 
 	if (dev->driver && dev->driver->pm)
 		pm_runtime_put(dev);
 }
+EXPORT_SYMBOL_GPL(vfio_device_pm_put);
 
 static long vfio_device_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
@@ -414,7 +431,7 @@ static long vfio_device_ioctl(struct file *file, unsigned int cmd,
 	struct vfio_device *vdev = file->private_data;
 	long ret;
 
-	ret = vfio_device_pm_runtime_get(vdev);
+	ret = vfio_device_pm_get(vdev);
 	if (ret)
 		return ret;
 	if (cmd == VFIO_DEVICE_FEATURE)
@@ -423,7 +440,7 @@ static long vfio_device_ioctl(struct file *file, unsigned int cmd,
 		ret = -EINVAL;
 	else
 		ret = vdev->ops->ioctl(vdev, cmd, arg);
-	vfio_device_pm_runtime_put(vdev);
+	vfio_device_pm_put(vdev);
 	return ret;
 }
 

@@ -285,7 +285,7 @@ bool vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
  */
 bool vfio_pci_bars_reachable(struct vfio_pci_core_device *vdev)
 {
-	return vfio_pci_memory_enabled(vdev) && !vdev->pm_runtime_engaged;
+	return vfio_pci_memory_enabled(vdev) && !vdev->vdev.low_power;
 }
 
 int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,

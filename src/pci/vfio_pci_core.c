@@ -1098,14 +1098,11 @@ static ssize_t vfio_pci_rw(struct vfio_pci_core_device *vdev,
 
 	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
-	if (ret) {
-		pci_info_ratelimited(vdev->pdev, "runtime resume failed: %zd\n",
-				     ret);
-		return -EIO;
-	}
+	ret = vfio_device_pm_get(&vdev->vdev);
+	if (ret)
+		return ret;
 	ret = vfio_pci_rw_region(vdev, buf, count, ppos, iswrite);
-	pm_runtime_put(&vdev->pdev->dev);
+	vfio_device_pm_put(&vdev->vdev);
 	return ret;
 }
 

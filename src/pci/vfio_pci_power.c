@@ -16,8 +16,9 @@
  * an entry with a wake-up eventfd, the first such wake-up signals it and
  * ends low power, as LOW_POWER_EXIT would.
  *
- * pm_runtime_engaged and pm_wake_eventfd_ctx change under memory_lock,
- * which the mmap fault handler holds for reading.
+ * The core's low_power flag and pm_wake_eventfd_ctx change under
+ * memory_lock, which the mmap fault handler holds for reading; the core's
+ * vfio_device_pm_get() reads the flag without it.
  */
 #include <linux/eventfd.h>
 #include <linux/pci.h>
@@ -30,17 +31,19 @@ static int vfio_pci_runtime_pm_entry(struct vfio_pci_core_device *vdev,
 				     struct eventfd_ctx *efdctx)
 {
 	down_write(&vdev->memory_lock);
-	if (vdev->pm_runtime_engaged) {
+	if (vdev->vdev.low_power) {
 		up_write(&vdev->memory_lock);
 		return -EINVAL;
 	}
 	vfio_pci_zap_mmaps(vdev);
-	vdev->pm_runtime_engaged = true;
+	WRITE_ONCE(vdev->vdev.low_power, true);
 	vdev->pm_wake_eventfd_ctx = efdctx;
 	/*
 	 * The ioctl itself still holds a reference: the device suspends
-	 * when the core drops it on the way out.
+	 * when the core drops it on the way out. vfio_device_pm_get() must
+	 * see the flag if it took its count before this put.
 	 */
+	smp_mb__before_atomic();
 	pm_runtime_put_noidle(&vdev->pdev->dev);
 	up_write(&vdev->memory_lock);
 	return 0;
@@ -49,9 +52,9 @@ static int vfio_pci_runtime_pm_entry(struct vfio_pci_core_device *vdev,
 /* Caller holds memory_lock for writing. */
 static void __vfio_pci_runtime_pm_exit(struct vfio_pci_core_device *vdev)
 {
-	if (!vdev->pm_runtime_engaged)
+	if (!vdev->vdev.low_power)
 		return;
-	vdev->pm_runtime_engaged = false;
+	WRITE_ONCE(vdev->vdev.low_power, false);
 	pm_runtime_get_noresume(&vdev->pdev->dev);
 	if (vdev->pm_wake_eventfd_ctx) {
 		eventfd_ctx_put(vdev->pm_wake_eventfd_ctx);

@@ -196,6 +196,34 @@ static void bad_input(void)
 	      v, ref, state());
 }
 
+/*
+ * An awake device's reads, config accesses and ioctls (failed ones too)
+ * take the wake's reference and give it back without resuming anything:
+ * after many, the count is where it was and the device never went down.
+ */
+static void awake_calls(int usage)
+{
+	struct vfio_region_info r = { .argsz = sizeof(r), .index = 99 };
+	int i, bad = 0;
+	__u32 v;
+	__u16 vendor;
+
+	for (i = 0; i < 200; i++) {
+		if (!pread_bar(&v) || v != ref ||
+		    !vu_cfg_read(&d, 0, &vendor, 2) ||
+		    ioctl(d.device, VFIO_DEVICE_GET_REGION_INFO, &r) != -1 ||
+		    errno != EINVAL)
+			bad++;
+	}
+	check(!bad, "lp-awake-calls",
+	      "%d of 200 rounds of reads and ioctls failed", bad);
+	check(is_up(), "lp-awake-stays-up", "after 200 rounds: %s", state());
+	if (usage >= 0)
+		check(ps_runtime_usage(bdf) == usage, "lp-awake-count-kept",
+		      "usage %d after 200 rounds, %d before",
+		      ps_runtime_usage(bdf), usage);
+}
+
 static void plain_entry(int usage)
 {
 	char vendor_cfg[2] = { 0 }, vendor_sys[2] = { 1 };
@@ -419,6 +447,7 @@ int main(int argc, char **argv)
 			       vu_release());
 
 	bad_input();
+	awake_calls(usage);
 	plain_entry(usage);
 	wakeup_entry(usage);
 	if (edu)
