@@ -385,11 +385,11 @@ static long vfio_device_feature(struct vfio_device *vdev,
  * The driver cannot change while a device fd is open.
  *
  * Such a driver keeps an open device resumed unless it has set low_power,
- * which it does before a full barrier and the put of its own reference. Our count is
- * taken before the flag is read, so a clear flag means the device is up
- * and cannot suspend until we put it: the common case costs two atomics,
- * not the PM core's lock. A flag cleared by the driver's runtime resume
- * callback is as good: the bus has restored the device before calling it.
+ * which it does before a full barrier and the put of its own reference.
+ * Our count is taken before the flag is read, so a clear flag means the
+ * device is up and cannot suspend until we put it: the common case costs
+ * two atomics, not the PM core's lock. A flag cleared by the driver's
+ * runtime resume callback is as good: the bus restored the device first.
  */
 int vfio_device_pm_get(struct vfio_device *vdev)
 {
