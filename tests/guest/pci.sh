@@ -159,6 +159,11 @@ if [ -n "$edu" ]; then
 		prog t_feature "$edu" edu
 		prog t_lowpower "$edu" edu
 		prog t_lifetime "$edu"
+		if [ "$mode" = bundle ]; then
+			prog t_fuzz "$edu" "${VFIO_BP_FUZZ_SEED:-0x5eed5eed}"
+		else
+			na fuzz "the uAPI fuzzer runs against the bundle's modules, not the kernel's own"
+		fi
 		prog t_sriov nonpf "$edu"
 	fi
 	release edu "$edu"
