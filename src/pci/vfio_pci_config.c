@@ -539,26 +539,65 @@ static void vpci_clamp_caps(struct vfio_pci_vconfig *vc)
 	}
 }
 
-static void vpci_init_std_caps(struct vfio_pci_core_device *vdev)
+/*
+ * Copy the dwords covering [pos, pos + len) from the device. Only the
+ * header, the capability headers and the capabilities we describe are
+ * copied: every other byte is read from the device at each access anyway,
+ * and on PCIe a full copy would be 1024 config reads per open.
+ */
+static int vpci_load(struct vfio_pci_core_device *vdev, u16 pos, u16 len)
+{
+	u16 end = min_t(u32, ALIGN(pos + len, 4), vdev->pdev->cfg_size);
+	u32 val;
+	int ret;
+
+	for (pos = ALIGN_DOWN(pos, 4); pos < end; pos += 4) {
+		ret = pci_read_config_dword(vdev->pdev, pos, &val);
+		if (ret)
+			return pcibios_err_to_errno(ret);
+		vcfg_set(vdev->vconfig, pos, 4, val);
+	}
+	return 0;
+}
+
+/* The rest of a capability whose first dword is already copied. */
+static int vpci_load_body(struct vfio_pci_core_device *vdev, u16 pos, u16 len)
+{
+	len = min_t(u16, ALIGN(len, 4), VPCI_MAX_LEN);
+	return len > 4 ? vpci_load(vdev, pos + 4, len - 4) : 0;
+}
+
+static int vpci_init_std_caps(struct vfio_pci_core_device *vdev)
 {
 	struct vfio_pci_vconfig *vc = vdev->vconfig;
 	struct pci_dev *pdev = vdev->pdev;
 	u8 *link = &vc->bytes[PCI_CAPABILITY_LIST];
 	u8 pos = vc->bytes[PCI_CAPABILITY_LIST] & ~3;
 	int loops = 48;	/* as many as fit in 256 bytes */
+	int ret;
 
 	*link = 0;
 	if (!(vcfg_get(vc, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
-		return;
+		return 0;
 
 	while (pos >= VPCI_HDR_LEN && loops--) {
-		u8 id = vc->bytes[pos + PCI_CAP_LIST_ID];
-		u8 next = vc->bytes[pos + PCI_CAP_LIST_NEXT] & ~3;
-		struct vpci_desc *desc = vpci_find_desc(id, false);
-		u16 len = desc ? desc->length(pdev, pos) : 0;
+		struct vpci_desc *desc;
+		u8 id, next;
+		u16 len;
+
+		ret = vpci_load(vdev, pos, 4);
+		if (ret)
+			return ret;
+		id = vc->bytes[pos + PCI_CAP_LIST_ID];
+		next = vc->bytes[pos + PCI_CAP_LIST_NEXT] & ~3;
+		desc = vpci_find_desc(id, false);
+		len = desc ? desc->length(pdev, pos) : 0;
 
 		if (len && pos + len <= PCI_CFG_SPACE_SIZE &&
 		    !vpci_add_cap(vc, desc, pos, len)) {
+			ret = vpci_load_body(vdev, pos, len);
+			if (ret)
+				return ret;
 			*link = pos;
 			link = &vc->bytes[pos + PCI_CAP_LIST_NEXT];
 			if (id == PCI_CAP_ID_MSI)
@@ -576,6 +615,7 @@ static void vpci_init_std_caps(struct vfio_pci_core_device *vdev)
 	if (!vc->bytes[PCI_CAPABILITY_LIST])
 		vcfg_set(vc, PCI_STATUS, 2,
 			 vcfg_get(vc, PCI_STATUS, 2) & ~PCI_STATUS_CAP_LIST);
+	return 0;
 }
 
 static void vpci_set_ext_next(struct vfio_pci_vconfig *vc, u16 pos, u16 next)
@@ -585,19 +625,23 @@ static void vpci_set_ext_next(struct vfio_pci_vconfig *vc, u16 pos, u16 next)
 	vcfg_set(vc, pos, 4, (hdr & 0xfffff) | ((u32)next << 20));
 }
 
-static void vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
+static int vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
 {
 	struct vfio_pci_vconfig *vc = vdev->vconfig;
 	struct pci_dev *pdev = vdev->pdev;
 	u16 pos = PCI_CFG_SPACE_SIZE, prev = 0, first = 0;
 	int loops = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
 	u32 hdr;
+	int ret;
 
 	if (pdev->cfg_size <= PCI_CFG_SPACE_SIZE)
-		return;
+		return 0;
+	ret = vpci_load(vdev, pos, 4);
+	if (ret)
+		return ret;
 	hdr = vcfg_get(vc, pos, 4);
 	if (!hdr || hdr == ~0U)
-		return;
+		return 0;
 
 	while (pos >= PCI_CFG_SPACE_SIZE && loops--) {
 		struct vpci_desc *desc;
@@ -610,6 +654,9 @@ static void vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
 
 		if (len && pos + len <= pdev->cfg_size &&
 		    !vpci_add_cap(vc, desc, pos, len)) {
+			ret = vpci_load_body(vdev, pos, len);
+			if (ret)
+				return ret;
 			if (prev)
 				vpci_set_ext_next(vc, prev, pos);
 			else
@@ -622,6 +669,9 @@ static void vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
 		if (!next)
 			break;
 		pos = next;
+		ret = vpci_load(vdev, pos, 4);
+		if (ret)
+			return ret;
 	}
 	if (prev)
 		vpci_set_ext_next(vc, prev, 0);
@@ -631,6 +681,7 @@ static void vpci_init_ext_caps(struct vfio_pci_core_device *vdev)
 		vcfg_set(vc, PCI_CFG_SPACE_SIZE, 4, (u32)first << 20);
 		vpci_add_cap(vc, &vpci_ext_stub_desc, PCI_CFG_SPACE_SIZE, 4);
 	}
+	return 0;
 }
 
 /* BAR type bits for a resource: VF BARs read as zero in config space. */
@@ -687,7 +738,7 @@ int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	struct vfio_pci_vconfig *vc;
-	int pos, ret;
+	int ret;
 
 	vc = kzalloc(sizeof(*vc), GFP_KERNEL);
 	if (!vc)
@@ -697,22 +748,13 @@ int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 		kfree(vc);
 		return -ENOMEM;
 	}
-
-	for (pos = 0; pos < pdev->cfg_size; pos += 4) {
-		u32 val;
-
-		ret = pci_read_config_dword(pdev, pos, &val);
-		if (ret) {
-			kfree(vc->bytes);
-			kfree(vc);
-			return pcibios_err_to_errno(ret);
-		}
-		vcfg_set(vc, pos, 4, val);
-	}
-
 	vdev->vconfig = vc;
 	vdev->msi_cap = 0;
 	vdev->msix_cap = 0;
+
+	ret = vpci_load(vdev, 0, VPCI_HDR_LEN);
+	if (ret)
+		goto err;
 
 	/* VFs read 0xffff here; show what the PCI core knows. */
 	vcfg_set(vc, PCI_VENDOR_ID, 2, pdev->vendor);
@@ -725,8 +767,11 @@ int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 
 	vpci_desc_build(&vpci_header_desc);
 	vpci_init_bars(vdev);
-	vpci_init_std_caps(vdev);
-	vpci_init_ext_caps(vdev);
+	ret = vpci_init_std_caps(vdev);
+	if (!ret)
+		ret = vpci_init_ext_caps(vdev);
+	if (ret)
+		goto err;
 	vpci_clamp_caps(vc);
 
 	if (vdev->msi_cap) {
@@ -738,6 +783,10 @@ int vfio_pci_config_init(struct vfio_pci_core_device *vdev)
 	}
 	vfio_pci_vconfig_msix(vdev, false);
 	return 0;
+
+err:
+	vfio_pci_config_exit(vdev);
+	return ret;
 }
 
 void vfio_pci_config_exit(struct vfio_pci_core_device *vdev)

@@ -40,21 +40,27 @@
 #define  PS_EXP_DEVCTL2		0x28
 #define   PS_EXP_DEVCTL2_EGRESS_BLOCK	0x0080
 
-/* @len bytes of @bdf's config space at @off; false if unreadable. */
-static inline bool ps_cfg(const char *bdf, unsigned int off, void *buf,
-			  size_t len)
+/* @len bytes of @bdf's config space at @off, read or written as root. */
+static inline bool ps_cfg_rw(const char *bdf, unsigned int off, void *buf,
+			     size_t len, bool write)
 {
 	char path[128];
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	n = pread(fd, buf, len, off);
+	n = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
 	close(fd);
 	return n == (ssize_t)len;
+}
+
+static inline bool ps_cfg(const char *bdf, unsigned int off, void *buf,
+			  size_t len)
+{
+	return ps_cfg_rw(bdf, off, buf, len, false);
 }
 
 static inline unsigned int ps_cfg16(const char *bdf, unsigned int off)

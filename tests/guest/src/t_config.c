@@ -2,9 +2,10 @@
 /*
  * Config space virtualisation by vfio-pci, on edu: BAR sizing, read-only
  * fields, and the MSI capability, which user space sees as its own
- * virtual copy while the kernel programs the hardware. The physical
- * values are read from sysfs (root), so each check can tell a virtualised
- * field from a passed-through one.
+ * virtual copy while the kernel programs the hardware, a copy made
+ * afresh at each open. The physical values are read (and once written)
+ * through sysfs as root, so each check can tell a virtualised field from a
+ * passed-through one.
  *
  *   t_config BDF        (an edu bound to vfio-pci)
  */
@@ -133,6 +134,36 @@ out:
 		close(efd);
 }
 
+/*
+ * The virtual copy is made from the device at each open: MSI's address is
+ * a virtual field in the body of the capability, so a value put in the
+ * device while vfio-pci holds it closed reads back after the next open.
+ */
+static void copy_at_open(const char *bdf)
+{
+	unsigned int cap = ps_find_cap(bdf, PCI_CAP_ID_MSI);
+	__u32 orig = 0, want = 0x0badc0d0, got = 0;
+	struct vdev d;
+	bool opened;
+
+	if (!check(cap, "config-copy-msi-cap", "no MSI capability on %s", bdf))
+		return;
+	ps_cfg(bdf, cap + PCI_MSI_ADDR_LO, &orig, sizeof(orig));
+	if (!check(ps_cfg_rw(bdf, cap + PCI_MSI_ADDR_LO, &want, 4, true),
+		   "config-copy-set", "writing the MSI address of %s: %s",
+		   bdf, strerror(errno)))
+		return;
+	opened = vu_open(&d, bdf, true);
+	if (opened)
+		got = vu_cfg_read32(&d, cap + PCI_MSI_ADDR_LO);
+	vu_close(&d);
+	ps_cfg_rw(bdf, cap + PCI_MSI_ADDR_LO, &orig, 4, true);
+	if (check(opened, "config-copy-reopen", "%s", d.why))
+		check(got == want, "config-copy-at-open",
+		      "MSI address reads %#x through vfio after the device was given %#x while closed",
+		      got, want);
+}
+
 int main(int argc, char **argv)
 {
 	struct vdev d;
@@ -147,5 +178,6 @@ int main(int argc, char **argv)
 		msi_virtualised(&d);
 	}
 	vu_close(&d);
+	copy_at_open(argv[1]);
 	return check_exit();
 }

@@ -2,10 +2,13 @@
 /*
  * An MSI-X, resettable device through vfio-pci (QEMU's NVMe controller):
  * several MSI-X vectors on eventfds fired by the loopback trigger, the
- * MSI-X table and mmap, and VFIO_DEVICE_RESET.
+ * MSI-X table and mmap, VFIO_DEVICE_RESET, and what opening the device
+ * copies of its 4 KiB config space.
  *
  *   t_nvme BDF        (an NVMe controller bound to vfio-pci)
  */
+#include <sys/mount.h>
+
 #include "vfio_util.h"
 
 #define PCI_MSIX_TABLE		4
@@ -288,6 +291,83 @@ static void config_flr(struct vdev *d)
 	      "the function does not answer after the FLR");
 }
 
+#define TRACEFS			"/sys/kernel/tracing"
+#define CFG_READ_FN		"pci_read_config_dword"
+
+static bool tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	return vu_write_str(path, val);
+}
+
+/* Lines of the trace buffer naming @fn. */
+static long tracefs_count(const char *fn)
+{
+	char line[512];
+	long n = 0;
+	FILE *f = fopen(TRACEFS "/trace", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && strstr(line, fn))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Opening the device copies only the config header and the capabilities
+ * vfio-pci describes, not all 1024 dwords of PCIe config space: counted
+ * with the function tracer on pci_read_config_dword(), for this process
+ * only, over one open and close of the device fd (the close and reopen
+ * also resume the device and restore its state, a few dozen reads more).
+ */
+static void config_open_reads(const char *bdf)
+{
+	struct vdev d;
+	char pid[16];
+	long reads;
+	bool opened;
+
+	if (access(TRACEFS "/trace", F_OK) &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
+		not_applicable("nvme-config-open-reads",
+			       "no tracefs at " TRACEFS ": %s", strerror(errno));
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	/* Changing the tracer empties the buffer: switch tracing_on instead. */
+	if (!tracefs_write("tracing_on", "0") ||
+	    !tracefs_write("set_ftrace_filter", CFG_READ_FN) ||
+	    !tracefs_write("set_ftrace_pid", pid) ||
+	    !tracefs_write("current_tracer", "function") ||
+	    !tracefs_write("trace", "")) {
+		not_applicable("nvme-config-open-reads",
+			       "this kernel cannot trace " CFG_READ_FN "() with the function tracer");
+		tracefs_write("current_tracer", "nop");
+		tracefs_write("tracing_on", "1");
+		return;
+	}
+	tracefs_write("tracing_on", "1");
+	opened = vu_open(&d, bdf, true);
+	vu_close(&d);
+	tracefs_write("tracing_on", "0");
+	reads = tracefs_count(CFG_READ_FN);
+	tracefs_write("current_tracer", "nop");
+	tracefs_write("set_ftrace_filter", "");
+	tracefs_write("set_ftrace_pid", "");
+	tracefs_write("tracing_on", "1");
+
+	if (!check(opened, "nvme-config-reopen", "%s", d.why))
+		return;
+	check(reads > 0 && reads < 256, "nvme-config-open-reads",
+	      "%ld config dword reads for one open and close of a device with 4096 bytes of config space, want 1-255",
+	      reads);
+}
+
 int main(int argc, char **argv)
 {
 	struct vdev d;
@@ -304,5 +384,6 @@ int main(int argc, char **argv)
 		config_flr(&d);
 	}
 	vu_close(&d);
+	config_open_reads(argv[1]);
 	return check_exit();
 }
