@@ -57,6 +57,12 @@ struct vfio_pci_core_device {
 	bool			pci_2_3;
 	bool			has_dyn_msix;
 	bool			virq_disabled;
+	/*
+	 * The ERR and REQ eventfds have a lock of their own: AER recovery
+	 * signals ERR under pci_bus_sem, and igate comes before memory_lock,
+	 * which comes before pci_bus_sem (power state changes).
+	 */
+	struct mutex		trigger_lock;
 	struct eventfd_ctx	*err_trigger;
 	struct eventfd_ctx	*req_trigger;
 

@@ -259,6 +259,7 @@ void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 	/* Stop every interrupt before the device can be reset under it. */
 	mutex_lock(&vdev->igate);
 	vfio_pci_irqs_disable_all(vdev);
+	mutex_lock(&vdev->trigger_lock);
 	if (vdev->err_trigger) {
 		eventfd_ctx_put(vdev->err_trigger);
 		vdev->err_trigger = NULL;
@@ -267,6 +268,7 @@ void vfio_pci_core_disable(struct vfio_pci_core_device *vdev)
 		eventfd_ctx_put(vdev->req_trigger);
 		vdev->req_trigger = NULL;
 	}
+	mutex_unlock(&vdev->trigger_lock);
 	mutex_unlock(&vdev->igate);
 
 	vfio_pci_ioeventfd_remove_all(vdev);
@@ -1221,7 +1223,7 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 	struct vfio_pci_core_device *vdev = to_vfio_pci_core(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
 
-	mutex_lock(&vdev->igate);
+	mutex_lock(&vdev->trigger_lock);
 	if (vdev->req_trigger) {
 		if (!(count % 10))
 			pci_notice_ratelimited(pdev,
@@ -1232,7 +1234,7 @@ void vfio_pci_core_request(struct vfio_device *core_vdev, unsigned int count)
 		pci_warn(pdev,
 			 "no release request channel: waiting for user space to close the device\n");
 	}
-	mutex_unlock(&vdev->igate);
+	mutex_unlock(&vdev->trigger_lock);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_core_request);
 
@@ -1250,10 +1252,10 @@ static pci_ers_result_t vfio_pci_error_detected(struct pci_dev *pdev,
 	if (!vdev)
 		return PCI_ERS_RESULT_DISCONNECT;
 
-	mutex_lock(&vdev->igate);
+	mutex_lock(&vdev->trigger_lock);
 	if (vdev->err_trigger)
 		vfio_compat_eventfd_signal(vdev->err_trigger);
-	mutex_unlock(&vdev->igate);
+	mutex_unlock(&vdev->trigger_lock);
 	return PCI_ERS_RESULT_CAN_RECOVER;
 }
 
@@ -1307,6 +1309,7 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 	vdev->irq_type = -1;	/* none */
 	vdev->msix_bar = -1;
 	mutex_init(&vdev->igate);
+	mutex_init(&vdev->trigger_lock);
 	mutex_init(&vdev->barmap_lock);
 	spin_lock_init(&vdev->irqlock);
 	mutex_init(&vdev->ioeventfds_lock);
@@ -1332,6 +1335,7 @@ int vfio_pci_core_init_dev(struct vfio_device *core_vdev)
 
 out_mutexes:
 	mutex_destroy(&vdev->igate);
+	mutex_destroy(&vdev->trigger_lock);
 	mutex_destroy(&vdev->barmap_lock);
 	mutex_destroy(&vdev->ioeventfds_lock);
 	return ret;
@@ -1346,6 +1350,7 @@ void vfio_pci_core_release_dev(struct vfio_device *core_vdev)
 		iput(vdev->mmap_inode);
 	kfree(vdev->pm_save);
 	mutex_destroy(&vdev->igate);
+	mutex_destroy(&vdev->trigger_lock);
 	mutex_destroy(&vdev->barmap_lock);
 	mutex_destroy(&vdev->ioeventfds_lock);
 }

@@ -7,7 +7,9 @@
  * the PCI 2.3 INTx disable bit, or by disabling the host IRQ, which then
  * cannot be shared) and stays masked until user space unmasks it. MSI and
  * MSI-X vectors each signal their own eventfd. Everything here runs under
- * vdev->igate except the hard IRQ handlers, which use vdev->irqlock.
+ * vdev->igate except the hard IRQ handlers, which use vdev->irqlock; the
+ * ERR and REQ eventfds are also under vdev->trigger_lock, which is all AER
+ * recovery and release requests take.
  */
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
@@ -628,6 +630,7 @@ int vfio_pci_set_irqs_ioctl(struct vfio_pci_core_device *vdev, u32 flags,
 			    unsigned int count, void *data)
 {
 	u32 action = flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	int ret;
 
 	switch (index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
@@ -655,14 +658,15 @@ int vfio_pci_set_irqs_ioctl(struct vfio_pci_core_device *vdev, u32 flags,
 			break;
 		if (start != 0 || count > 1)
 			return -EINVAL;
-		if (index == VFIO_PCI_ERR_IRQ_INDEX) {
-			if (!pci_is_pcie(vdev->pdev))
-				return -EINVAL;
-			return vfio_pci_set_ctx_trigger(&vdev->err_trigger,
-							count, flags, data);
-		}
-		return vfio_pci_set_ctx_trigger(&vdev->req_trigger, count,
-						flags, data);
+		if (index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(vdev->pdev))
+			return -EINVAL;
+		mutex_lock(&vdev->trigger_lock);
+		ret = vfio_pci_set_ctx_trigger(index == VFIO_PCI_ERR_IRQ_INDEX ?
+					       &vdev->err_trigger :
+					       &vdev->req_trigger,
+					       count, flags, data);
+		mutex_unlock(&vdev->trigger_lock);
+		return ret;
 	}
 	return -ENOTTY;
 }
