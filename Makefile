@@ -6,6 +6,7 @@
 #   make test-modules          then the test-only modules of tests/kmod
 #   make matrix                build against Debian's 5.10, 6.1, 6.12, 7.2 and 6.1 arm64
 #   make check                 static checks, the matrix, guest tests on all four
+#   make check-debug           the guest suite on the debug kernels (DEBUG_KERNELS=...)
 #   make demo                  boot a Debian kernel with the bundle and show it
 #   make bench                 bundle vs in-tree VFIO, same boot, on all four (BENCH_ARGS=...)
 #   make deb | make rpm        the vfio-backports-dkms packages (PKG_OUT=dir)
@@ -82,6 +83,11 @@ guest-tests:
 check:
 	@bash $(TOP)/scripts/check
 
+# Builds each debug kernel first if it is not cached (~30 min each).
+DEBUG_KERNELS ?= 6.1-debug 7.2-debug
+check-debug:
+	@bash $(TOP)/tests/vm/run --kernel "$(DEBUG_KERNELS)"
+
 demo:
 	@bash $(TOP)/scripts/demo
 
@@ -90,4 +96,4 @@ bench:
 	@bash $(TOP)/scripts/bench $(BENCH_ARGS)
 
 .PHONY: all compat modules modules_install clean distclean version matrix \
-	guest-tests check demo bench dkms-source deb rpm test-modules
+	guest-tests check check-debug demo bench dkms-source deb rpm test-modules

@@ -161,8 +161,10 @@ if [ -n "$edu" ]; then
 		prog t_lifetime "$edu"
 		if [ "$mode" = bundle ]; then
 			prog t_fuzz "$edu" "${VFIO_BP_FUZZ_SEED:-0x5eed5eed}"
+			prog t_failnth "$edu"
 		else
 			na fuzz "the uAPI fuzzer runs against the bundle's modules, not the kernel's own"
+			na failnth "fault injection runs against the bundle's modules, not the kernel's own"
 		fi
 		prog t_sriov nonpf "$edu"
 	fi
