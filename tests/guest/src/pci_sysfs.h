@@ -79,6 +79,20 @@ static inline unsigned int ps_cfg32(const char *bdf, unsigned int off)
 	return v;
 }
 
+/* True if @bdf is bound to driver @want, or to none when @want is NULL. */
+static inline bool ps_driver_is(const char *bdf, const char *want)
+{
+	char path[96], link[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return !want;
+	link[n] = '\0';
+	return want && !strcmp(strrchr(link, '/') + 1, want);
+}
+
 /* Offset of standard capability @id in the physical config space, or 0. */
 static inline unsigned int ps_find_cap(const char *bdf, unsigned char id)
 {

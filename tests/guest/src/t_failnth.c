@@ -4,15 +4,15 @@
  * allocation of one call fails in turn, chosen with the calling thread's
  * /proc/thread-self/fail-nth, on four paths: the probe (a bind through
  * sysfs), the open of the device fd, VFIO_IOMMU_MAP_DMA and
- * VFIO_DEVICE_SET_IRQS (the kmalloc caches: see failslab_setup()). After each injected failure the call must have
- * failed with an errno, or succeeded in full where the allocation was one
- * it can do without; nothing may stay pinned or open; and the same call
- * must then succeed without injection. kmemleak, the suite's last check,
+ * VFIO_DEVICE_SET_IRQS (the kmalloc caches: see failslab_setup()). After
+ * each injected failure the call must have failed with an errno, or
+ * succeeded in full where the allocation was one it can do without;
+ * nothing may stay pinned or open; and the same call must then succeed
+ * without injection. kmemleak, the suite's last check,
  * sees what a failure path leaked.
  *
  *   t_failnth BDF      (an edu bound to vfio-pci, not open)
  */
-#include <dirent.h>
 #include <sys/mount.h>
 
 #include "vfio_util.h"
@@ -43,19 +43,6 @@ static bool nth_fired(void)
 	return atoi(buf) == 0;
 }
 
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* One path under test: its call, and how to take a success back. */
 struct fn_path {
 	const char *name;
@@ -79,11 +66,11 @@ static void after_failure(const struct fn_path *p, void *ctx, int n, int err,
 			 n, vu_errname(err));
 		return;
 	}
-	if (vu_pinned_pages() != pins || open_fds() != fds) {
+	if (vu_pinned_pages() != pins || vu_count_fds() != fds) {
 		snprintf(why, len,
 			 "allocation %d failed (%s): pinned pages %lld -> %lld, fds %d -> %d",
 			 n, vu_errname(err), pins, vu_pinned_pages(), fds,
-			 open_fds());
+			 vu_count_fds());
 		return;
 	}
 	ret = p->call(ctx);
@@ -100,7 +87,7 @@ static void after_failure(const struct fn_path *p, void *ctx, int n, int err,
 static void run_path(const struct fn_path *p, void *ctx)
 {
 	char name[64], why[256] = "";
-	int n, ret, fds = open_fds(), errs = 0, tolerated = 0;
+	int n, ret, fds = vu_count_fds(), errs = 0, tolerated = 0;
 	long long pins = vu_pinned_pages();
 	bool fired;
 
@@ -136,10 +123,10 @@ static void run_path(const struct fn_path *p, void *ctx)
 	if (!why[0] && n > MAX_POINTS)
 		snprintf(why, sizeof(why), "more than %d fault points",
 			 MAX_POINTS);
-	if (!why[0] && (vu_pinned_pages() != pins || open_fds() != fds))
+	if (!why[0] && (vu_pinned_pages() != pins || vu_count_fds() != fds))
 		snprintf(why, sizeof(why),
 			 "at the end: pinned pages %lld -> %lld, fds %d -> %d",
-			 pins, vu_pinned_pages(), fds, open_fds());
+			 pins, vu_pinned_pages(), fds, vu_count_fds());
 	if (check(!why[0], name, "%s", why))
 		printf("failnth: %-8s %4d allocations failed in turn: %d errors, %d done without\n",
 		       p->name, n - 1, errs, tolerated);
@@ -151,19 +138,6 @@ struct probe_ctx {
 	const char *bdf;
 	int bind_fd;
 };
-
-static bool is_bound(const char *bdf)
-{
-	char path[128], link[256];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return false;
-	link[n] = '\0';
-	return !strcmp(strrchr(link, '/') + 1, "vfio-pci");
-}
 
 static int probe_call(void *ctx)
 {
@@ -177,14 +151,14 @@ static bool probe_undo(void *ctx)
 {
 	struct probe_ctx *c = ctx;
 
-	return is_bound(c->bdf) &&
+	return ps_driver_is(c->bdf, "vfio-pci") &&
 	       vu_write_str("/sys/bus/pci/drivers/vfio-pci/unbind", c->bdf) &&
-	       !is_bound(c->bdf);
+	       !ps_driver_is(c->bdf, "vfio-pci");
 }
 
 static bool probe_clean(void *ctx)
 {
-	return !is_bound(((struct probe_ctx *)ctx)->bdf);
+	return !ps_driver_is(((struct probe_ctx *)ctx)->bdf, "vfio-pci");
 }
 
 /* ---- open: VFIO_GROUP_GET_DEVICE_FD, the device's first open ---- */
@@ -342,9 +316,9 @@ static void probe_paths(const char *bdf)
 		close(c.bind_fd);
 	}
 	/* Leave it bound, as found. */
-	if (!is_bound(bdf))
+	if (!ps_driver_is(bdf, "vfio-pci"))
 		vu_write_str("/sys/bus/pci/drivers/vfio-pci/bind", bdf);
-	check(is_bound(bdf), "failnth-probe-rebound", "%s is not bound again",
+	check(ps_driver_is(bdf, "vfio-pci"), "failnth-probe-rebound", "%s is not bound again",
 	      bdf);
 }
 

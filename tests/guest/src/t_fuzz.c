@@ -606,20 +606,6 @@ static struct fz_op *pick(struct fz *f)
 	return &fz_ops[i];
 }
 
-static int count_fds(void)
-{
-	DIR *dir = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((e = readdir(dir)))
-		n += e->d_name[0] != '.';
-	closedir(dir);
-	return n - 1;	/* the directory's own fd */
-}
-
 static void *map_anon(size_t len, int prot)
 {
 	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -702,7 +688,7 @@ int main(int argc, char **argv)
 
 	pinned0 = vu_pinned_pages();
 	ref0 = vu_module_refcnt("vfio_pci");
-	fds0 = count_fds();
+	fds0 = vu_count_fds();
 	if (!check(setup(&f) && fz_open(&f) && find_regions(&f), "fuzz-setup",
 		   "buffers, eventfds or the first open: %s", strerror(errno)))
 		return check_exit();
@@ -735,7 +721,7 @@ int main(int argc, char **argv)
 	check(pinned0 < 0 || pinned1 == pinned0, "fuzz-no-pinned-pages",
 	      "%lld pages pinned after the run, %lld before", pinned1,
 	      pinned0);
-	fds1 = count_fds();
+	fds1 = vu_count_fds();
 	check(fds1 == fds0, "fuzz-no-fds", "%d fds open after, %d before",
 	      fds1, fds0);
 	ref1 = vu_module_refcnt("vfio_pci");

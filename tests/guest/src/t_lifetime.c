@@ -27,24 +27,12 @@
 #include <sys/wait.h>
 
 #include "vfio_util.h"
+#include "pci_sysfs.h"
 
 #define IOVA		0x100000UL
 #define ACCT_LEN	(64 * VU_PAGE)
 #define KILL_PAGES	4096UL		/* 16 MiB */
 #define PIN_SLACK	128		/* pins by anything else meanwhile */
-
-static bool driver_is(const char *bdf, const char *want)
-{
-	char path[96], link[256];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return !want;
-	link[n] = '\0';
-	return want && !strcmp(strrchr(link, '/') + 1, want);
-}
 
 static void unbind_blocks(const char *bdf)
 {
@@ -99,11 +87,11 @@ static void unbind_blocks(const char *bdf)
 
 	vu_close(&d);
 	st = vu_wait_child(pid, 15000);
-	if (!check(st == 0 && driver_is(bdf, NULL), "lifetime-unbind-completes",
+	if (!check(st == 0 && ps_driver_is(bdf, NULL), "lifetime-unbind-completes",
 		   "after close: unbind %s, device %s",
 		   st == -1 ? "still blocked after 15 s" :
 		   st ? "failed" : "done",
-		   driver_is(bdf, NULL) ? "unbound" : "still bound")) {
+		   ps_driver_is(bdf, NULL) ? "unbound" : "still bound")) {
 		/*
 		 * A remove() stuck for good cannot be killed (upstream waits
 		 * uninterruptibly once signalled): leave it, so the rest of
@@ -118,7 +106,7 @@ static void unbind_blocks(const char *bdf)
 
 	/* driver_override still names vfio-pci: put the device back. */
 	vu_write_str("/sys/bus/pci/drivers_probe", bdf);
-	check(driver_is(bdf, "vfio-pci"), "lifetime-rebind",
+	check(ps_driver_is(bdf, "vfio-pci"), "lifetime-rebind",
 	      "%s is not back on vfio-pci after drivers_probe", bdf);
 out:
 	vu_close(&d);
@@ -152,7 +140,7 @@ static bool bind_vfio(const char *bdf)
 		 "/sys/bus/pci/devices/%s/driver_override", bdf);
 	return vu_write_str(path, "vfio-pci") &&
 	       vu_write_str("/sys/bus/pci/drivers_probe", bdf) &&
-	       driver_is(bdf, "vfio-pci");
+	       ps_driver_is(bdf, "vfio-pci");
 }
 
 static void remove_blocks(const char *bdf)
@@ -265,7 +253,7 @@ out:
 	    !check(pci_rescan(bdf), "lifetime-rescan",
 		   "%s did not come back within 5 s of a PCI rescan", bdf))
 		return;
-	check(driver_is(bdf, "vfio-pci") || bind_vfio(bdf),
+	check(ps_driver_is(bdf, "vfio-pci") || bind_vfio(bdf),
 	      "lifetime-rescan-rebind",
 	      "%s is not bound to vfio-pci after driver_override and drivers_probe",
 	      bdf);

@@ -8,6 +8,7 @@
 #ifndef VFIO_BACKPORTS_TEST_VFIO_UTIL_H
 #define VFIO_BACKPORTS_TEST_VFIO_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -127,6 +128,21 @@ static inline bool vu_write_str(const char *path, const char *val)
 	n = write(fd, val, strlen(val));
 	close(fd);
 	return n == (ssize_t)strlen(val);
+}
+
+/* This process's open fds, or -1. */
+static inline int vu_count_fds(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)))
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n - 1;	/* the directory's own fd */
 }
 
 /* A "Key: value" or "key value" number from a proc file, or -1. */
