@@ -429,6 +429,11 @@ static long vfio_group_get_device_fd(struct vfio_group *group,
 		return PTR_ERR(name);
 
 	mutex_lock(&group->lock);
+	/* Its devices are gone: an unbind took the container as well. */
+	if (group->revoked) {
+		fd = -ENODEV;
+		goto out;
+	}
 	/* Devices are handed out only inside an IOMMU context. */
 	if (!vfio_group_has_backend(group)) {
 		fd = -EINVAL;

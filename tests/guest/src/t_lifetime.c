@@ -113,6 +113,45 @@ out:
 	close(efd);
 }
 
+/*
+ * A group fd held, in its container but with no device open, across an
+ * unbind: the device it named is gone (ENODEV), whatever became of the
+ * container.
+ */
+static void unbind_open_group(const char *bdf)
+{
+	struct vdev d;
+	int fd, err;
+
+	vu_init(&d, bdf);
+	if (!vu_bundle() && !vu_kernel_at_least(6, 1)) {
+		not_applicable("lifetime-group-unbind-device-fd",
+			       "the in-tree vfio of %s holds an unbind until the group leaves its container (upstream 6.1 revokes the group)",
+			       vu_release());
+		return;
+	}
+	if (!check(vu_open(&d, bdf, false), "lifetime-group-unbind-open",
+		   "%s", d.why))
+		goto out;
+	if (!check(vu_write_str("/sys/bus/pci/drivers/vfio-pci/unbind", bdf),
+		   "lifetime-group-unbind", "unbind %s with only its group open",
+		   bdf))
+		goto out;
+	fd = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	check(fd < 0 && err == ENODEV, "lifetime-group-unbind-device-fd",
+	      "GET_DEVICE_FD on the group fd held across the unbind: %s; want ENODEV",
+	      fd < 0 ? strerror(err) : "a device fd");
+	vu_close(&d);
+	vu_write_str("/sys/bus/pci/drivers_probe", bdf);
+	check(ps_driver_is(bdf, "vfio-pci"), "lifetime-group-unbind-rebind",
+	      "%s is not back on vfio-pci after drivers_probe", bdf);
+out:
+	vu_close(&d);
+}
+
 static bool dev_present(const char *bdf)
 {
 	char path[96];
@@ -208,6 +247,9 @@ static void remove_blocks(const char *bdf)
 		not_applicable("lifetime-remove-group-revoked",
 			       "the in-tree vfio of %s has no group revocation (upstream 6.1)",
 			       vu_release());
+		not_applicable("lifetime-remove-group-revoked-device-fd",
+			       "the in-tree vfio of %s has no group revocation (upstream 6.1)",
+			       vu_release());
 		vu_close(&d);
 	}
 	st = vu_wait_child(pid, 15000);
@@ -233,6 +275,15 @@ static void remove_blocks(const char *bdf)
 		check(ret < 0 && err == ENODEV, "lifetime-remove-group-revoked",
 		      "GET_STATUS on the open group fd after the remove: %d (%s), flags %#x; want ENODEV",
 		      ret, ret ? strerror(err) : "ok", gst.flags);
+		/* Not EINVAL for the container the group lost with it. */
+		ret = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+		err = errno;
+		if (ret >= 0)
+			close(ret);
+		check(ret < 0 && err == ENODEV,
+		      "lifetime-remove-group-revoked-device-fd",
+		      "GET_DEVICE_FD on the open group fd after the remove: %d (%s); want ENODEV",
+		      ret, ret < 0 ? strerror(err) : "a device fd");
 	}
 	vu_close(&d);
 	p2 = vu_pinned_pages();
@@ -400,6 +451,7 @@ int main(int argc, char **argv)
 	lock_accounting(argv[1]);
 	kill_releases(argv[1]);
 	unbind_blocks(argv[1]);
+	unbind_open_group(argv[1]);
 	remove_blocks(argv[1]);
 	return check_exit();
 }
