@@ -128,13 +128,14 @@ nvme=$(find_dev '*:*:0x0108*')
 result pci-find-nvme $? "no class 0108 device in /sys/bus/pci/devices"
 
 # Run test program $2 on edu, with the NVMe bound beside it (as $1) when
-# there is one.
+# there is one; arguments after $2 go before the device addresses.
 with_nvme() {
 	local name=$1 test=$2
+	shift 2
 	if [ -n "$nvme" ] && bind "$name" "$nvme"; then
-		prog "$test" "$edu" "$nvme"
+		prog "$test" "$@" "$edu" "$nvme"
 	else
-		prog "$test" "$edu"
+		prog "$test" "$@" "$edu"
 	fi
 	[ -z "$nvme" ] || release "$name" "$nvme"
 }
@@ -159,12 +160,16 @@ if [ -n "$edu" ]; then
 		prog t_feature "$edu" edu
 		prog t_lowpower "$edu" edu
 		prog t_lifetime "$edu"
+		with_nvme security-nvme t_security
 		if [ "$mode" = bundle ]; then
 			prog t_fuzz "$edu" "${VFIO_BP_FUZZ_SEED:-0x5eed5eed}"
 			prog t_failnth "$edu"
+			with_nvme stress-nvme t_stress \
+				"${VFIO_BP_STRESS_SECONDS:-20}"
 		else
 			na fuzz "the uAPI fuzzer runs against the bundle's modules, not the kernel's own"
 			na failnth "fault injection runs against the bundle's modules, not the kernel's own"
+			na stress "the race stress test runs against the bundle's modules, not the kernel's own"
 		fi
 		prog t_sriov nonpf "$edu"
 	fi
