@@ -20,16 +20,6 @@
 #define SRC_BYTE	0xc3
 #define KEEP_BYTE	0x11
 
-static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 /* Wait up to 3 s for a kernel log record holding all of @a, @b and @c. */
 static bool kmsg_find(int fd, const char *a, const char *b, const char *c)
 {
@@ -93,7 +83,7 @@ int main(int argc, char **argv)
 
 	/* Control: while mapped, the victim does receive the DMA. */
 	edu_dma(bar, IOVA_VICTIM, 0, XFER, true);
-	check(all_bytes(victim, XFER, SRC_BYTE), "iommu-block-control",
+	check(vu_all_bytes(victim, XFER, SRC_BYTE), "iommu-block-control",
 	      "DMA to the mapped victim IOVA did not land (first byte %#x, want %#x)",
 	      victim[0], SRC_BYTE);
 
@@ -112,16 +102,16 @@ int main(int argc, char **argv)
 	/* After the unmap: the DMA must not reach the old victim page. */
 	memset(victim, KEEP_BYTE, LEN);
 	edu_dma(bar, IOVA_VICTIM, 0, XFER, true);
-	check(all_bytes(victim, LEN, KEEP_BYTE), "iommu-block-after-unmap",
+	check(vu_all_bytes(victim, LEN, KEEP_BYTE), "iommu-block-after-unmap",
 	      "DMA to the unmapped IOVA %#lx reached the page once mapped there (first byte %#x)",
 	      IOVA_VICTIM, victim[0]);
 
 	/* Never mapped: nothing, including the mapped page right above. */
 	kmsg = vu_kmsg_from_now();
 	edu_dma(bar, IOVA_NEVER, 0, XFER, true);
-	check(all_bytes(canary, LEN, KEEP_BYTE) &&
-	      all_bytes(src, LEN, SRC_BYTE) &&
-	      all_bytes(victim, LEN, KEEP_BYTE), "iommu-block-never-mapped",
+	check(vu_all_bytes(canary, LEN, KEEP_BYTE) &&
+	      vu_all_bytes(src, LEN, SRC_BYTE) &&
+	      vu_all_bytes(victim, LEN, KEEP_BYTE), "iommu-block-never-mapped",
 	      "a DMA to never-mapped IOVA %#lx changed mapped memory (canary %#x, source %#x, victim %#x)",
 	      IOVA_NEVER, canary[0], src[0], victim[0]);
 
@@ -140,7 +130,7 @@ int main(int argc, char **argv)
 	/* Reading from an unmapped IOVA must not pull memory in either. */
 	edu_dma(bar, IOVA_VICTIM, 0, XFER, false);
 	edu_dma(bar, IOVA_CANARY, 0, XFER, true);
-	check(!all_bytes(canary, XFER, KEEP_BYTE), "iommu-block-read-unmapped",
+	check(!vu_all_bytes(canary, XFER, KEEP_BYTE), "iommu-block-read-unmapped",
 	      "edu's buffer holds the victim page's bytes after a DMA read of the unmapped IOVA %#lx",
 	      IOVA_VICTIM);
 

@@ -40,16 +40,6 @@
 #define UNTOUCHED	0x11	/* @dst before the device writes it */
 #define NVME_CAP	0x00
 
-static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 static bool any_byte(const unsigned char *p, size_t len, unsigned char v)
 {
 	return memchr(p, v, len) != NULL;
@@ -212,7 +202,7 @@ static void owner_child(const char *bdf, unsigned char *secret, int wfd,
 			!vu_map(d.container, secret, IOVA_OLD, LEN) &&
 			edu_dma(bar, IOVA_SRC, 0, XFER, false) &&
 			edu_dma(bar, IOVA_OLD, 0, XFER, true) &&
-			all_bytes(secret, XFER, OWNER_BYTE);
+			vu_all_bytes(secret, XFER, OWNER_BYTE);
 		vu_bus_master(&d, false);
 	}
 	memset(secret, SECRET_BYTE, LEN);
@@ -238,7 +228,7 @@ static void probe_old(const char *when, void *bar, unsigned char *secret,
 	edu_dma(bar, IOVA_SRC, 0, XFER, false);
 	edu_dma(bar, IOVA_OLD, 0, XFER, true);
 	snprintf(name, sizeof(name), "security-release-%s-no-write", when);
-	check(all_bytes(secret, LEN, SECRET_BYTE), name,
+	check(vu_all_bytes(secret, LEN, SECRET_BYTE), name,
 	      "the next owner's DMA to IOVA %#lx reached the previous owner's page (first byte %#x)",
 	      IOVA_OLD, secret[0]);
 	edu_dma(bar, IOVA_OLD, 0, XFER, false);
@@ -306,7 +296,7 @@ static void test_release(const char *bdf)
 	check(!vu_map(d.container, secret, IOVA_OLD, LEN) &&
 	      edu_dma(bar, IOVA_SRC, 0, XFER, false) &&
 	      edu_dma(bar, IOVA_OLD, 0, XFER, true) &&
-	      all_bytes(secret, XFER, NEW_BYTE), "security-release-control",
+	      vu_all_bytes(secret, XFER, NEW_BYTE), "security-release-control",
 	      "mapped by the next owner, IOVA %#lx was not reached (first byte %#x)",
 	      IOVA_OLD, secret[0]);
 	vu_unmap(d.container, 0, 1ULL << 32, NULL);

@@ -710,6 +710,18 @@ static inline int vu_unmap(int container, __u64 iova, __u64 size,
 	return ret;
 }
 
+/* Whether each of the @len bytes at @p is @v. */
+static inline bool vu_all_bytes(const unsigned char *p, size_t len,
+				unsigned char v)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
 /* Page-aligned anonymous memory, touched; NULL on failure. */
 static inline void *vu_alloc(size_t size)
 {
