@@ -113,6 +113,19 @@ out:
 	close(efd);
 }
 
+/* GET_DEVICE_FD on @group, whose device @bdf is gone: ENODEV as @name. */
+static void check_device_fd_gone(int group, const char *bdf, const char *name)
+{
+	int fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	int err = errno;
+
+	if (fd >= 0)
+		close(fd);
+	check(fd < 0 && err == ENODEV, name,
+	      "GET_DEVICE_FD on the group fd after %s left: %s; want ENODEV",
+	      bdf, fd < 0 ? strerror(err) : "a device fd");
+}
+
 /*
  * A group fd held, in its container but with no device open, across an
  * unbind: the device it named is gone (ENODEV), whatever became of the
@@ -121,7 +134,6 @@ out:
 static void unbind_open_group(const char *bdf)
 {
 	struct vdev d;
-	int fd, err;
 
 	vu_init(&d, bdf);
 	if (!vu_bundle() && !vu_kernel_at_least(6, 1)) {
@@ -137,13 +149,7 @@ static void unbind_open_group(const char *bdf)
 		   "lifetime-group-unbind", "unbind %s with only its group open",
 		   bdf))
 		goto out;
-	fd = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	check(fd < 0 && err == ENODEV, "lifetime-group-unbind-device-fd",
-	      "GET_DEVICE_FD on the group fd held across the unbind: %s; want ENODEV",
-	      fd < 0 ? strerror(err) : "a device fd");
+	check_device_fd_gone(d.group, bdf, "lifetime-group-unbind-device-fd");
 	vu_close(&d);
 	vu_write_str("/sys/bus/pci/drivers_probe", bdf);
 	check(ps_driver_is(bdf, "vfio-pci"), "lifetime-group-unbind-rebind",
@@ -276,14 +282,8 @@ static void remove_blocks(const char *bdf)
 		      "GET_STATUS on the open group fd after the remove: %d (%s), flags %#x; want ENODEV",
 		      ret, ret ? strerror(err) : "ok", gst.flags);
 		/* Not EINVAL for the container the group lost with it. */
-		ret = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-		err = errno;
-		if (ret >= 0)
-			close(ret);
-		check(ret < 0 && err == ENODEV,
-		      "lifetime-remove-group-revoked-device-fd",
-		      "GET_DEVICE_FD on the open group fd after the remove: %d (%s); want ENODEV",
-		      ret, ret < 0 ? strerror(err) : "a device fd");
+		check_device_fd_gone(d.group, bdf,
+				     "lifetime-remove-group-revoked-device-fd");
 	}
 	vu_close(&d);
 	p2 = vu_pinned_pages();
