@@ -65,6 +65,7 @@ struct op_stats {
 struct slot {
 	struct op_stats op[OP_N];
 	unsigned long vmlck_leaks;
+	char vmlck_first[160];
 };
 
 struct binder_stats {
@@ -139,7 +140,6 @@ struct thread_arg {
 	struct session *s;
 	struct slot *slot;
 	int index;
-	int worker;
 	unsigned int seed;
 };
 
@@ -338,7 +338,7 @@ static void worker(struct slot *slots, int w)
 		}
 		s.end_ms = now_ms() + 50 + rand_r(&seed) % 250;
 		for (n = 0; n < THREADS; n++) {
-			ta[n] = (struct thread_arg){ &s, &slots[n + 1], n, w,
+			ta[n] = (struct thread_arg){ &s, &slots[n + 1], n,
 						     rand_r(&seed) };
 			if (pthread_create(&th[n], NULL, thread_main, &ta[n]))
 				break;
@@ -348,8 +348,8 @@ static void worker(struct slot *slots, int w)
 		session_close(&s);
 		lck = vu_vmlck_kb(getpid());
 		if (lck != lck0 && !slots[0].vmlck_leaks++)
-			snprintf(slots[0].op[OP_SESSION].first_bad,
-				 sizeof(slots[0].op[OP_SESSION].first_bad),
+			snprintf(slots[0].vmlck_first,
+				 sizeof(slots[0].vmlck_first),
 				 "VmLck %lld kB after a session, %lld before",
 				 lck, lck0);
 	}
@@ -452,6 +452,7 @@ static void report_ops(struct shared *sh)
 {
 	struct op_stats sum[OP_N] = { 0 };
 	const char *first[OP_N] = { 0 };
+	const char *first_leak = "none";
 	unsigned long leaks = 0;
 	char name[64];
 	int w, t, o;
@@ -460,6 +461,8 @@ static void report_ops(struct shared *sh)
 		for (t = 0; t <= THREADS; t++) {
 			struct slot *s = &sh->slot[w][t];
 
+			if (!leaks && s->vmlck_leaks)
+				first_leak = s->vmlck_first;
 			leaks += s->vmlck_leaks;
 			for (o = 0; o < OP_N; o++) {
 				sum[o].ok += s->op[o].ok;
@@ -480,7 +483,7 @@ static void report_ops(struct shared *sh)
 	}
 	check(!leaks, "stress-vmlck",
 	      "%lu sessions ended with VmLck not back (first: %s)", leaks,
-	      sh->slot[0][0].op[OP_SESSION].first_bad);
+	      first_leak);
 }
 
 static bool add_device(const char *bdf, const char *role)
