@@ -203,17 +203,12 @@ static bool pdev_open(struct pdev *p, bool checks)
 	long x1, x2;
 
 	d->group_id = vu_bus_group_of("platform", p->d.bdf);
-	if (d->group_id < 0) {
-		snprintf(d->why, sizeof(d->why), "%s has no iommu_group link",
-			 d->bdf);
-		return false;
-	}
+	if (d->group_id < 0)
+		return vu_fail(d, ENODEV, "%s has no iommu_group link",
+			       d->bdf);
 	d->container = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
-	if (d->container < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", VU_CONTAINER,
-			 strerror(errno));
-		return false;
-	}
+	if (d->container < 0)
+		return vu_fail(d, errno, "open %s", VU_CONTAINER);
 	if (checks) {
 		/* Only the noiommu-N node: no plain N beside it. */
 		snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
@@ -239,11 +234,8 @@ static bool pdev_open(struct pdev *p, bool checks)
 		      err < 0 ? "could not try" : vu_errname(err));
 	}
 	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", path,
-			 strerror(errno));
-		return false;
-	}
+	if (d->group < 0)
+		return vu_fail(d, errno, "open %s", path);
 	ret = ioctl(d->group, VFIO_GROUP_GET_STATUS, &st);
 	if (ret || !(st.flags & VFIO_GROUP_FLAGS_VIABLE) ||
 	    (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)) {
@@ -252,11 +244,8 @@ static bool pdev_open(struct pdev *p, bool checks)
 			 path, ret ? strerror(errno) : "ok", st.flags);
 		return false;
 	}
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container)) {
-		snprintf(d->why, sizeof(d->why), "SET_CONTAINER: %s",
-			 strerror(errno));
-		return false;
-	}
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		return vu_fail(d, errno, "SET_CONTAINER");
 	if (checks) {
 		/* No backend yet: no device fd. */
 		fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
@@ -286,11 +275,8 @@ static bool pdev_open(struct pdev *p, bool checks)
 		      "SET_IOMMU(TYPE1) with a no-IOMMU group: %s, want ENODEV",
 		      res(ret, err));
 	}
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_NOIOMMU_IOMMU)) {
-		snprintf(d->why, sizeof(d->why), "SET_IOMMU(NOIOMMU): %s",
-			 strerror(errno));
-		return false;
-	}
+	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_NOIOMMU_IOMMU))
+		return vu_fail(d, errno, "SET_IOMMU(NOIOMMU)");
 	if (checks) {
 		/* Nothing to map DMA with. */
 		ret = ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map);
@@ -325,8 +311,7 @@ static bool pdev_open(struct pdev *p, bool checks)
 	kfd = vu_kmsg_from_now();
 	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
 	if (d->device < 0) {
-		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s",
-			 d->bdf, strerror(errno));
+		vu_fail(d, errno, "GET_DEVICE_FD(%s)", d->bdf);
 		if (kfd >= 0)
 			close(kfd);
 		return false;

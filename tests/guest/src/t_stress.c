@@ -125,12 +125,9 @@ static void tally(struct op_stats *s, enum op op, bool ok, int err,
 
 struct session {
 	struct device_ref *dev;
+	struct vdev d;		/* container, group, device, config offset */
 	struct vfio_device_info info;
-	int container;
-	int group;
-	int device;
 	int req;
-	__u64 cfg;
 	__u64 bar0;
 	long long end_ms;
 	atomic_bool stop;
@@ -143,56 +140,32 @@ struct thread_arg {
 	unsigned int seed;
 };
 
+/* 0, or the errno of the step that failed, which *what names. */
 static int session_open(struct session *s, const char **what)
 {
 	struct vfio_region_info r;
-	char path[64];
 
-	*what = "open " VU_CONTAINER;
-	s->container = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
-	if (s->container < 0)
-		return errno;
-	snprintf(path, sizeof(path), "/dev/vfio/%d", s->dev->group_id);
-	*what = "open group";
-	s->group = open(path, O_RDWR | O_CLOEXEC);
-	if (s->group < 0)
-		return errno;
-	*what = "SET_CONTAINER";
-	if (ioctl(s->group, VFIO_GROUP_SET_CONTAINER, &s->container))
-		return errno;
-	*what = "SET_IOMMU";
-	if (ioctl(s->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return errno;
-	*what = "GET_DEVICE_FD";
-	s->device = ioctl(s->group, VFIO_GROUP_GET_DEVICE_FD, s->dev->bdf);
-	if (s->device < 0)
-		return errno;
+	*what = s->d.why;
+	if (!vu_open_in_group(&s->d, s->dev->bdf, s->dev->group_id, true))
+		return s->d.err;
 	*what = "device info";
 	s->info.argsz = sizeof(s->info);
-	if (ioctl(s->device, VFIO_DEVICE_GET_INFO, &s->info))
+	if (ioctl(s->d.device, VFIO_DEVICE_GET_INFO, &s->info))
 		return errno;
-	if (vu_region_info(s->device, VFIO_PCI_CONFIG_REGION_INDEX, &r))
-		return errno;
-	s->cfg = r.offset;
-	if (vu_region_info(s->device, VFIO_PCI_BAR0_REGION_INDEX, &r))
+	if (vu_region_info(s->d.device, VFIO_PCI_BAR0_REGION_INDEX, &r))
 		return errno;
 	s->bar0 = r.offset;
 	*what = "REQ eventfd";
 	s->req = vu_eventfd();
 	if (s->req < 0 ||
-	    vu_irq_eventfds(s->device, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &s->req))
+	    vu_irq_eventfds(s->d.device, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &s->req))
 		return errno;
 	return 0;
 }
 
 static void session_close(struct session *s)
 {
-	if (s->device >= 0)
-		close(s->device);
-	if (s->group >= 0)
-		close(s->group);
-	if (s->container >= 0)
-		close(s->container);
+	vu_close(&s->d);
 	if (s->req >= 0)
 		close(s->req);
 }
@@ -217,11 +190,11 @@ static void op_map(struct thread_arg *t, void *buf)
 	__u64 done = 0;
 	bool ok;
 
-	ok = !vu_map(t->s->container, buf, iova, size);
+	ok = !vu_map(t->s->d.container, buf, iova, size);
 	tally(&t->slot->op[OP_MAP], OP_MAP, ok, errno, "MAP_DMA");
 	if (!ok)
 		return;
-	ok = !vu_unmap(t->s->container, iova, size, &done) && done == size;
+	ok = !vu_unmap(t->s->d.container, iova, size, &done) && done == size;
 	tally(&t->slot->op[OP_MAP], OP_MAP, ok, ok ? 0 : errno ? errno : EIO,
 	      "UNMAP_DMA (or its size)");
 }
@@ -231,7 +204,7 @@ static void op_devfd(struct thread_arg *t)
 	__u32 id = 0;
 	int fd;
 
-	fd = ioctl(t->s->group, VFIO_GROUP_GET_DEVICE_FD, t->s->dev->bdf);
+	fd = ioctl(t->s->d.group, VFIO_GROUP_GET_DEVICE_FD, t->s->dev->bdf);
 	if (fd < 0) {
 		tally(&t->slot->op[OP_DEVFD], OP_DEVFD, false, errno,
 		      "another GET_DEVICE_FD");
@@ -239,14 +212,14 @@ static void op_devfd(struct thread_arg *t)
 	}
 	errno = EIO;
 	tally(&t->slot->op[OP_DEVFD], OP_DEVFD,
-	      pread(fd, &id, 4, t->s->cfg) == 4 && id == t->s->dev->id, errno,
+	      pread(fd, &id, 4, t->s->d.cfg_offset) == 4 && id == t->s->dev->id, errno,
 	      "config read through the second device fd");
 	close(fd);
 }
 
 static void op_reset(struct thread_arg *t)
 {
-	bool ok = !ioctl(t->s->device, VFIO_DEVICE_RESET);
+	bool ok = !ioctl(t->s->d.device, VFIO_DEVICE_RESET);
 
 	tally(&t->slot->op[OP_RESET], OP_RESET, ok, errno,
 	      "VFIO_DEVICE_RESET");
@@ -258,9 +231,9 @@ static void op_read(struct thread_arg *t)
 	bool ok;
 
 	errno = EIO;
-	ok = pread(t->s->device, &id, 4, t->s->cfg) == 4 &&
+	ok = pread(t->s->d.device, &id, 4, t->s->d.cfg_offset) == 4 &&
 		id == t->s->dev->id &&
-		pread(t->s->device, &v, 4, t->s->bar0) == 4;
+		pread(t->s->d.device, &v, 4, t->s->bar0) == 4;
 	tally(&t->slot->op[OP_READ], OP_READ, ok, errno,
 	      "config dword 0 (or BAR0) read");
 }
@@ -270,11 +243,11 @@ static void op_irq(struct thread_arg *t, int efd)
 	__u32 index = t->s->dev->irq_index;
 	bool ok;
 
-	ok = !vu_irq_eventfds(t->s->device, index, 0, 1, &efd);
+	ok = !vu_irq_eventfds(t->s->d.device, index, 0, 1, &efd);
 	tally(&t->slot->op[OP_IRQ], OP_IRQ, ok, errno, "SET_IRQS enable");
 	if (ok)
 		tally(&t->slot->op[OP_IRQ], OP_IRQ,
-		      !vu_irq_disable(t->s->device, index), errno,
+		      !vu_irq_disable(t->s->d.device, index), errno,
 		      "SET_IRQS disable");
 }
 
@@ -327,7 +300,8 @@ static void worker(struct slot *slots, int w)
 
 	while (now_ms() < deadline_ms) {
 		memset(&s, 0, sizeof(s));
-		s.container = s.group = s.device = s.req = -1;
+		vu_init(&s.d, "");
+		s.req = -1;
 		s.dev = &devs[rand_r(&seed) % ndevs];
 		err = session_open(&s, &what);
 		tally(&slots[0].op[OP_SESSION], OP_SESSION, !err, err, what);

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,7 @@ struct vdev {
 	int group;
 	int device;
 	__u64 cfg_offset;	/* file offset of the config region */
+	int err;		/* the errno of the last failed step */
 	char why[256];		/* what the last failed step said */
 };
 
@@ -447,6 +449,23 @@ static inline int vu_irq_info(int device, __u32 index,
 	return ioctl(device, VFIO_DEVICE_GET_IRQ_INFO, info);
 }
 
+/* A step of @d's opening failed with @err: keep both it and why. */
+__printf(3, 4)
+static inline bool vu_fail(struct vdev *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(d->why, sizeof(d->why), fmt, ap);
+	va_end(ap);
+	if (err && n >= 0 && (size_t)n < sizeof(d->why))
+		snprintf(d->why + n, sizeof(d->why) - n, ": %s",
+			 strerror(err));
+	d->err = err;
+	return false;
+}
+
 /*
  * @d's device fd from the open group fd @group, and where its config
  * region starts.
@@ -456,16 +475,10 @@ static inline bool vu_get_device(struct vdev *d, int group)
 	struct vfio_region_info cfg;
 
 	d->device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->device < 0) {
-		snprintf(d->why, sizeof(d->why), "GET_DEVICE_FD(%s): %s",
-			 d->bdf, strerror(errno));
-		return false;
-	}
-	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &cfg)) {
-		snprintf(d->why, sizeof(d->why), "config region info: %s",
-			 strerror(errno));
-		return false;
-	}
+	if (d->device < 0)
+		return vu_fail(d, errno, "GET_DEVICE_FD(%s)", d->bdf);
+	if (vu_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX, &cfg))
+		return vu_fail(d, errno, "config region info");
 	d->cfg_offset = cfg.offset;
 	return true;
 }
@@ -473,7 +486,8 @@ static inline bool vu_get_device(struct vdev *d, int group)
 /*
  * Container, group @group_id, Type1 v2, then (with @get_device) the device
  * fd named @name: the order every VMM uses. On failure, d->why says which
- * step and why, and everything opened so far stays in @d for vu_close().
+ * step and why, d->err has its errno (EPERM for a group that is not
+ * viable), and everything opened so far stays in @d for vu_close().
  */
 static inline bool vu_open_in_group(struct vdev *d, const char *name,
 				    int group_id, bool get_device)
@@ -483,40 +497,24 @@ static inline bool vu_open_in_group(struct vdev *d, const char *name,
 
 	vu_init(d, name);
 	d->group_id = group_id;
-	if (d->group_id < 0) {
-		snprintf(d->why, sizeof(d->why), "%s has no iommu_group", name);
-		return false;
-	}
+	if (d->group_id < 0)
+		return vu_fail(d, ENODEV, "%s has no iommu_group", name);
 	d->container = open(VU_CONTAINER, O_RDWR | O_CLOEXEC);
-	if (d->container < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", VU_CONTAINER,
-			 strerror(errno));
-		return false;
-	}
+	if (d->container < 0)
+		return vu_fail(d, errno, "open %s", VU_CONTAINER);
 	snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
 	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0) {
-		snprintf(d->why, sizeof(d->why), "open %s: %s", path,
-			 strerror(errno));
-		return false;
-	}
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) ||
-	    !(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		snprintf(d->why, sizeof(d->why),
-			 "group %d status: %s, flags %#x", d->group_id,
-			 strerror(errno), st.flags);
-		return false;
-	}
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container)) {
-		snprintf(d->why, sizeof(d->why), "SET_CONTAINER: %s",
-			 strerror(errno));
-		return false;
-	}
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		snprintf(d->why, sizeof(d->why), "SET_IOMMU(TYPE1v2): %s",
-			 strerror(errno));
-		return false;
-	}
+	if (d->group < 0)
+		return vu_fail(d, errno, "open %s", path);
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st))
+		return vu_fail(d, errno, "group %d status", d->group_id);
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return vu_fail(d, EPERM, "group %d not viable, flags %#x",
+			       d->group_id, st.flags);
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		return vu_fail(d, errno, "SET_CONTAINER");
+	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return vu_fail(d, errno, "SET_IOMMU(TYPE1v2)");
 	return !get_device || vu_get_device(d, d->group);
 }
 
