@@ -236,14 +236,13 @@ static bool pdev_open(struct pdev *p, bool checks)
 	d->group = open(path, O_RDWR | O_CLOEXEC);
 	if (d->group < 0)
 		return vu_fail(d, errno, "open %s", path);
-	ret = ioctl(d->group, VFIO_GROUP_GET_STATUS, &st);
-	if (ret || !(st.flags & VFIO_GROUP_FLAGS_VIABLE) ||
-	    (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)) {
-		snprintf(d->why, sizeof(d->why),
-			 "%s status: %s, flags %#x (want viable, no container)",
-			 path, ret ? strerror(errno) : "ok", st.flags);
-		return false;
-	}
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st))
+		return vu_fail(d, errno, "%s status", path);
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return vu_fail(d, EPERM, "%s not viable, flags %#x", path,
+			       st.flags);
+	if (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)
+		return vu_fail(d, EBUSY, "%s already has a container", path);
 	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
 		return vu_fail(d, errno, "SET_CONTAINER");
 	if (checks) {
