@@ -55,7 +55,7 @@ wr() {
 
 # "rw/pin", the available_instances of both types.
 avail() {
-	local a=? b=?
+	local a='?' b='?'
 	read -r a <"$RW/available_instances"
 	read -r b <"$PIN/available_instances"
 	echo "$a/$b"
