@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/pm_runtime.h>
 #include <linux/refcount.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -144,9 +145,43 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 bool vfio_device_try_get_registration(struct vfio_device *vdev);
 void vfio_device_put_registration(struct vfio_device *vdev);
 
-/* Keep a device with runtime PM powered for one ioctl or access. */
-int vfio_device_pm_get(struct vfio_device *vdev);
-void vfio_device_pm_put(struct vfio_device *vdev);
+/*
+ * Keep a device with runtime PM powered for one ioctl or access. The
+ * driver cannot change while a device fd is open.
+ *
+ * Such a driver keeps an open device resumed unless it has set low_power,
+ * which it does before a full barrier and the put of its own reference.
+ * The count is taken before the flag is read, so a clear flag means the
+ * device is up and cannot suspend until the put. That common case is
+ * inline and costs two atomics, not the PM core's lock: it runs on every
+ * ioctl and region access. A flag cleared by the driver's runtime resume
+ * callback is as good: the bus restored the device first.
+ */
+int vfio_device_pm_resume(struct vfio_device *vdev);
+
+static inline bool vfio_device_has_pm(const struct vfio_device *vdev)
+{
+	return vdev->dev->driver && vdev->dev->driver->pm;
+}
+
+static inline int vfio_device_pm_get(struct vfio_device *vdev)
+{
+	if (!vfio_device_has_pm(vdev))
+		return 0;
+	pm_runtime_get_noresume(vdev->dev);
+	/* Pairs with the barrier between setting low_power and the put. */
+	smp_mb__after_atomic();
+	if (likely(!READ_ONCE(vdev->low_power)))
+		return 0;
+	return vfio_device_pm_resume(vdev);
+}
+
+/* The put that drops the last reference lets the device suspend. */
+static inline void vfio_device_pm_put(struct vfio_device *vdev)
+{
+	if (vfio_device_has_pm(vdev))
+		pm_runtime_put(vdev->dev);
+}
 
 static inline void vfio_put_device(struct vfio_device *vdev)
 {

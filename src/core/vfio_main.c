@@ -346,8 +346,10 @@ int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,
 }
 EXPORT_SYMBOL_GPL(vfio_check_feature);
 
-static long vfio_device_feature(struct vfio_device *vdev,
-				struct vfio_device_feature __user *arg)
+/* Out of line: its stack frame stays off every other ioctl's path. */
+static noinline_for_stack long
+vfio_device_feature(struct vfio_device *vdev,
+		    struct vfio_device_feature __user *arg)
 {
 	size_t minsz = offsetofend(struct vfio_device_feature, flags);
 	struct vfio_device_feature feature;
@@ -380,29 +382,13 @@ static long vfio_device_feature(struct vfio_device *vdev,
 }
 
 /*
- * A bus driver with runtime PM (vfio-pci) has its device powered up around
- * every ioctl, so a device user space put in low power wakes for the call.
- * The driver cannot change while a device fd is open.
- *
- * Such a driver keeps an open device resumed unless it has set low_power,
- * which it does before a full barrier and the put of its own reference.
- * Our count is taken before the flag is read, so a clear flag means the
- * device is up and cannot suspend until we put it: the common case costs
- * two atomics, not the PM core's lock. A flag cleared by the driver's
- * runtime resume callback is as good: the bus restored the device first.
+ * vfio_device_pm_get() found low_power set with its count taken: wake the
+ * device, or drop the count again.
  */
-int vfio_device_pm_get(struct vfio_device *vdev)
+int vfio_device_pm_resume(struct vfio_device *vdev)
 {
 	struct device *dev = vdev->dev;
 	int ret;
-
-	if (!dev->driver || !dev->driver->pm)
-		return 0;
-	pm_runtime_get_noresume(dev);
-	/* Pairs with the barrier between setting low_power and the put. */
-	smp_mb__after_atomic();
-	if (!READ_ONCE(vdev->low_power))
-		return 0;
 
 	ret = pm_runtime_resume(dev);
 	if (ret < 0) {
@@ -413,17 +399,7 @@ int vfio_device_pm_get(struct vfio_device *vdev)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vfio_device_pm_get);
-
-/* The put that drops the last reference lets the device suspend. */
-void vfio_device_pm_put(struct vfio_device *vdev)
-{
-	struct device *dev = vdev->dev;
-
-	if (dev->driver && dev->driver->pm)
-		pm_runtime_put(dev);
-}
-EXPORT_SYMBOL_GPL(vfio_device_pm_put);
+EXPORT_SYMBOL_GPL(vfio_device_pm_resume);
 
 static long vfio_device_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
