@@ -45,11 +45,13 @@ static const char *const op_name[OP_N] = {
 /*
  * What each op may fail with, 0-terminated: the group is held by another
  * worker (EBUSY); the device is being unbound, so its group node is gone
- * (ENOENT) or going (ENODEV); a reset, and so the first open, which
- * resets the function, cannot take the device lock an unbind holds (EAGAIN).
+ * (ENOENT) or going (ENODEV); it is being bound again and not yet
+ * registered, so its group is not viable for that moment (EPERM); a reset,
+ * and so the first open, which resets the function, cannot take the device
+ * lock an unbind holds (EAGAIN).
  */
-static const int op_allowed[OP_N][5] = {
-	[OP_SESSION] = { EBUSY, ENOENT, ENODEV, EAGAIN, 0 },
+static const int op_allowed[OP_N][6] = {
+	[OP_SESSION] = { EBUSY, ENOENT, ENODEV, EPERM, EAGAIN, 0 },
 	[OP_DEVFD] = { ENODEV, 0 },
 	[OP_RESET] = { EAGAIN, 0 },
 };
