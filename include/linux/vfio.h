@@ -176,11 +176,21 @@ static inline int vfio_device_pm_get(struct vfio_device *vdev)
 	return vfio_device_pm_resume(vdev);
 }
 
-/* The put that drops the last reference lets the device suspend. */
+/*
+ * Only the put that drops the last reference has to let the device
+ * suspend, and with the flag clear the driver still holds one. The flag
+ * is read after the count drops: if the driver set it and put its own
+ * reference in between, this put may be the last, and asks for idle.
+ */
 static inline void vfio_device_pm_put(struct vfio_device *vdev)
 {
-	if (vfio_device_has_pm(vdev))
-		pm_runtime_put(vdev->dev);
+	if (!vfio_device_has_pm(vdev))
+		return;
+	pm_runtime_put_noidle(vdev->dev);
+	/* Pairs with the barrier between setting low_power and the put. */
+	smp_mb__after_atomic();
+	if (unlikely(READ_ONCE(vdev->low_power)))
+		pm_request_idle(vdev->dev);
 }
 
 static inline void vfio_put_device(struct vfio_device *vdev)

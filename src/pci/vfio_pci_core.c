@@ -390,8 +390,8 @@ static int vfio_pci_info_atomic_cap(struct vfio_pci_core_device *vdev,
 	return vfio_info_add_capability(caps, &cap.header, sizeof(cap));
 }
 
-static int vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev,
-				   void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_get_info(struct vfio_pci_core_device *vdev, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
@@ -462,8 +462,9 @@ static void vfio_pci_rom_info(struct vfio_pci_core_device *vdev,
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 }
 
-static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
-					  void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
+			       void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
@@ -539,8 +540,8 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_core_device *vdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
-				       void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
@@ -567,8 +568,8 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_core_device *vdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
-				   void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	struct vfio_irq_set hdr;
@@ -600,7 +601,8 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev,
 	return ret;
 }
 
-static int vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
+static noinline_for_stack long
+vfio_pci_ioctl_reset(struct vfio_pci_core_device *vdev)
 {
 	if (!vdev->reset_works)
 		return -EINVAL;
@@ -799,8 +801,9 @@ static int vfio_pci_fill_one(struct pci_dev *pdev, void *data)
 	return 0;
 }
 
-static int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
-					 void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_hot_reset_info(struct vfio_pci_core_device *vdev,
+			      void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset_info,
 					  count);
@@ -882,8 +885,8 @@ static int vfio_pci_check_owned(struct pci_dev *pdev, void *data)
 	return check->err;
 }
 
-static int vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev,
-				    void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_hot_reset(struct vfio_pci_core_device *vdev, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset, count);
 	struct vfio_device_set *dev_set = vdev->vdev.dev_set;
@@ -991,8 +994,8 @@ out_put:
 	return ret;
 }
 
-static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
-				    void __user *arg)
+static noinline_for_stack long
+vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
 	struct vfio_device_ioeventfd ioeventfd;
@@ -1012,6 +1015,10 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_core_device *vdev,
 				  count, ioeventfd.fd);
 }
 
+/*
+ * The handlers are out of line so that this switch needs no stack frame
+ * and jumps straight to the one it picks: it runs on every ioctl.
+ */
 long vfio_pci_core_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 			 unsigned long arg)
 {
