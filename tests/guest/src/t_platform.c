@@ -183,7 +183,6 @@ static int open_without_rawio(const char *path)
  */
 static bool pdev_open(struct pdev *p, bool checks)
 {
-	struct vfio_group_status st = { .argsz = sizeof(st) };
 	struct vfio_iommu_type1_info ii = { .argsz = sizeof(ii) };
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
@@ -236,13 +235,8 @@ static bool pdev_open(struct pdev *p, bool checks)
 	d->group = open(path, O_RDWR | O_CLOEXEC);
 	if (d->group < 0)
 		return vu_fail(d, errno, "open %s", path);
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st))
-		return vu_fail(d, errno, "%s status", path);
-	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return vu_fail(d, EPERM, "%s not viable, flags %#x", path,
-			       st.flags);
-	if (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)
-		return vu_fail(d, EBUSY, "%s already has a container", path);
+	if (!vu_group_ready(d, path))
+		return false;
 	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
 		return vu_fail(d, errno, "SET_CONTAINER");
 	if (checks) {

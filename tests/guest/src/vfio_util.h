@@ -484,6 +484,25 @@ static inline bool vu_get_device(struct vdev *d, int group)
 }
 
 /*
+ * The group fd d->group, opened from @path, is ready for SET_CONTAINER:
+ * its status reads, it is viable (else EPERM) and has no container yet
+ * (else EBUSY).
+ */
+static inline bool vu_group_ready(struct vdev *d, const char *path)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st))
+		return vu_fail(d, errno, "%s status", path);
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return vu_fail(d, EPERM, "%s not viable, flags %#x", path,
+			       st.flags);
+	if (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)
+		return vu_fail(d, EBUSY, "%s already has a container", path);
+	return true;
+}
+
+/*
  * Container, group @group_id, Type1 v2, then (with @get_device) the device
  * fd named @name: the order every VMM uses. On failure, d->why says which
  * step and why, d->err has its errno (EPERM for a group that is not
@@ -492,7 +511,6 @@ static inline bool vu_get_device(struct vdev *d, int group)
 static inline bool vu_open_in_group(struct vdev *d, const char *name,
 				    int group_id, bool get_device)
 {
-	struct vfio_group_status st = { .argsz = sizeof(st) };
 	char path[64];
 
 	vu_init(d, name);
@@ -506,11 +524,8 @@ static inline bool vu_open_in_group(struct vdev *d, const char *name,
 	d->group = open(path, O_RDWR | O_CLOEXEC);
 	if (d->group < 0)
 		return vu_fail(d, errno, "open %s", path);
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st))
-		return vu_fail(d, errno, "group %d status", d->group_id);
-	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return vu_fail(d, EPERM, "group %d not viable, flags %#x",
-			       d->group_id, st.flags);
+	if (!vu_group_ready(d, path))
+		return false;
 	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
 		return vu_fail(d, errno, "SET_CONTAINER");
 	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
