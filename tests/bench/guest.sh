@@ -10,7 +10,7 @@
 #
 # Each of the N rounds (default 1) measures both sets, alternating which
 # goes first, so that a drift of the host's speed during the boot weighs
-# on both alike; tests/bench/report takes the median over the rounds.
+# on both alike; tests/bench/report takes the medians over the rounds.
 # vfio_bench's BENCH lines go to stdout; a failure says why and exits 1.
 set -u
 kver=$(uname -r)
